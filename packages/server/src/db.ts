@@ -1,0 +1,213 @@
+// The one database module: embedded PGlite (default) or PostgreSQL, behind one Prisma client.
+//
+// Besides the Prisma client, a database exposes `sql`, a small raw executor used by the migration
+// runner and the bulk seeders (multi-statement scripts and set-based loads that Prisma's client
+// is not made for).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PrismaClient } from '@maths-hubs/db/client';
+import type { Sql } from '@maths-hubs/db/sql';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import lockfile from 'proper-lockfile';
+import type { Config } from './config.ts';
+import { applyMigrations, migrationStatus } from './migrate.ts';
+
+export type { Sql };
+
+export interface Database {
+  kind: 'embedded' | 'postgres';
+  prisma: PrismaClient;
+  sql: Sql;
+  /** Where the data lives, for logs: a directory or a URL without its password. */
+  location: string;
+  migrate(): Promise<string[]>;
+  /** True when the database answers and no migration is pending. */
+  isReady(): Promise<{ ok: boolean; reason?: string }>;
+  close(): Promise<void>;
+}
+
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError';
+  constructor(readonly dataDir: string) {
+    super(
+      `The embedded database in ${dataDir} is already in use by another process ` +
+        `(lock: ${lockPath(dataDir)}). Stop the other server first, or start this one with ` +
+        'another DATA_DIR, or use PostgreSQL with DATABASE_URL. If no other server is running, ' +
+        'the lock is left over from a crash and expires within 10 seconds.',
+    );
+  }
+}
+
+const lockPath = (dataDir: string) => join(dataDir, 'server.lock');
+
+export function openDatabase(config: Config['database']): Promise<Database> {
+  return config.kind === 'embedded'
+    ? openEmbedded(config.dataDir)
+    : openPostgres(config.url, config.poolSize);
+}
+
+// ───────────── embedded PGlite ─────────────
+
+function pgliteSql(db: PGlite | Transaction): Sql {
+  return {
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await db.query<Row>(text, params)).rows;
+    },
+    async exec(script) {
+      await db.exec(script);
+    },
+    async transaction(fn) {
+      if ('transaction' in db) return db.transaction((tx) => fn(pgliteSql(tx)));
+      return fn(pgliteSql(db)); // already inside one: PGlite has no nested transactions
+    },
+  };
+}
+
+export interface EmbeddedDatabase extends Database {
+  kind: 'embedded';
+  pglite: PGlite;
+}
+
+/**
+ * Opens a PGlite database in `dataDir` (or in memory when `dataDir` is null), optionally starting
+ * from a dump made by `pglite.dumpDataDir()` (tests use this to copy a seeded database).
+ */
+export async function openEmbedded(dataDir: string | null, loadDataDir?: Blob): Promise<EmbeddedDatabase> {
+  let release: (() => Promise<void>) | undefined;
+  if (dataDir !== null) {
+    await mkdir(dataDir, { recursive: true });
+    try {
+      // PGlite does not lock its directory; two processes writing one would corrupt it.
+      release = await lockfile.lock(dataDir, {
+        lockfilePath: lockPath(dataDir),
+        stale: 10_000,
+        update: 2_000,
+        retries: 0,
+        realpath: false,
+        onCompromised: (error) => {
+          // Someone removed or took over our lock: stop writing rather than risk corruption.
+          console.error(`Lost the lock on ${dataDir}: ${error.message}`);
+          process.exit(70);
+        },
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ELOCKED') throw new DataDirLockedError(dataDir);
+      throw error;
+    }
+  }
+  try {
+    const pglite = await PGlite.create({
+      dataDir: dataDir === null ? undefined : join(dataDir, 'pgdata'),
+      extensions: { pg_trgm },
+      loadDataDir,
+    });
+    const sql = pgliteSql(pglite);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    return {
+      kind: 'embedded',
+      pglite,
+      prisma,
+      sql,
+      location: dataDir ?? 'memory',
+      migrate: () => applyMigrations(sql),
+      isReady: () => readiness(sql),
+      async close() {
+        await prisma.$disconnect();
+        await pglite.close();
+        await release?.();
+      },
+    };
+  } catch (error) {
+    await release?.();
+    throw error;
+  }
+}
+
+// ───────────── PostgreSQL ─────────────
+
+function clientSql(client: pg.PoolClient): Sql {
+  const sql: Sql = {
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await client.query(text, params)).rows as Row[];
+    },
+    async exec(script) {
+      await client.query(script);
+    },
+    transaction: (fn) => fn(sql), // already inside one
+  };
+  return sql;
+}
+
+function poolSql(pool: pg.Pool): Sql {
+  return {
+    async query<Row>(text: string, params?: unknown[]) {
+      return (await pool.query(text, params)).rows as Row[];
+    },
+    async exec(script) {
+      await pool.query(script);
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(clientSql(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const sql = poolSql(pool);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: 'postgres',
+    prisma,
+    sql,
+    location: redactUrl(url),
+    migrate: () => applyMigrations(sql),
+    isReady: () => readiness(sql),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function readiness(sql: Sql): Promise<{ ok: boolean; reason?: string }> {
+  try {
+    const status = await migrationStatus(sql);
+    if (status.modified.length > 0) {
+      return { ok: false, reason: `migrations changed after being applied: ${status.modified.join(', ')}` };
+    }
+    if (status.pending.length > 0) {
+      return { ok: false, reason: `migrations pending: ${status.pending.join(', ')}` };
+    }
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: `database unreachable: ${(error as Error).message}` };
+  }
+}

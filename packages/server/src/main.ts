@@ -1,0 +1,101 @@
+// Start and graceful stop. `pnpm start` runs this file.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { seed } from '@maths-hubs/db/seed/index';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Database, DataDirLockedError, openDatabase } from './db.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createApp } from './server.ts';
+
+export interface RunningServer {
+  url: string;
+  db: Database;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/** Opens the database, prepares it as configured, and serves the API. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const db = await openDatabase(config.database);
+  try {
+    logger.info({ database: db.kind, location: db.location }, 'database opened');
+    if (config.migrateOnStart) {
+      const applied = await db.migrate();
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    }
+    if (config.seedOnStart && (await db.prisma.region.count()) === 0) {
+      logger.info('empty database: loading the reference and demo data (first start only)');
+      const report = await seed(db, { log: (message) => logger.info(message) });
+      logger.info({ report }, 'seeded');
+    }
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const yoga = createApp({ db, logger });
+  const server = createServer(yoga);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? config.host : 'localhost'}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      // Stop accepting, let in-flight requests finish (bounded), then close the database.
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timeout = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs).unref(),
+      );
+      if ((await Promise.race([drained, timeout])) === 'timeout') {
+        logger.warn('requests still running at the shutdown timeout: closing their connections');
+        server.closeAllConnections();
+      }
+      await db.close();
+    })();
+    return stopping;
+  };
+  return { url, db, server, stop };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  let running: RunningServer;
+  try {
+    running = await startServer(config, logger);
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      logger.fatal(error.message);
+      console.error(error.message);
+      process.exit(75); // EX_TEMPFAIL
+    }
+    logger.fatal({ err: error }, 'could not start');
+    process.exit(1);
+  }
+  logger.info({ url: `${running.url}/graphql` }, `Maths Hubs API ready: GraphiQL at ${running.url}/graphql`);
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, async () => {
+      logger.info({ signal }, 'shutting down');
+      await running.stop();
+      logger.info('stopped');
+      process.exit(0);
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
