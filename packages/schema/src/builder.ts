@@ -30,6 +30,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // `nodes` beside `edges`: most clients want the objects, not the edges.
+    nodesOnConnection: true,
     nodeQueryOptions: { description: 'Fetches any object by its global ID.' },
     nodesQueryOptions: {
       description: 'Fetches several objects by their global IDs, in order; null for unknown IDs.',

@@ -39,6 +39,7 @@ function startServer(dataDir: string, port = 0) {
     });
     exited.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
   });
+  ready.catch(() => {}); // a server expected to fail is awaited through `exited` instead
   return { child, ready, exited, output: () => ({ stdout, stderr }) };
 }
 

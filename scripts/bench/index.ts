@@ -1,0 +1,16 @@
+// `pnpm bench`: benchmarks that print figures, each beside a floor measured in the same run.
+// Needs PostgreSQL for the national-scale parts: BENCH_DATABASE_URL (an admin URL; default
+// postgres://postgres@127.0.0.1:5432/postgres). Pass section names to run only some:
+//   pnpm bench cold-start national-seed
+import os from 'node:os';
+import { benchColdStart, benchNationalSeed } from './platform.ts';
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const wanted = new Set(process.argv.slice(2));
+const run = (name: string) => wanted.size === 0 || wanted.has(name);
+
+console.log(
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
+if (run('cold-start')) await benchColdStart();
+if (run('national-seed')) await benchNationalSeed(adminUrl);
