@@ -44,10 +44,10 @@ export const SCALES: Record<Scale['name'], Scale> = {
     firstUrn: 600001,
     emailDomain: 'national.example.org',
     schoolsPerHub: { secondary: 110, primary: 455, special: 22, college: 9, independent: 4 },
-    staffPerSchool: { secondary: 32, primary: 4, special: 6, college: 12, independent: 2 },
+    staffPerSchool: { secondary: 42, primary: 4, special: 6, college: 12, independent: 2 },
     programmesPerHubYear: 7,
     groupsPerProgramme: 3,
-    places: [28, 52],
+    places: [64, 104],
   },
 };
 
@@ -426,6 +426,13 @@ interface HubProgramme {
   follows?: { slug: string; yearsBefore: number; samePeople: boolean };
 }
 
+const SESSION_TITLES: Record<SessionKind, string> = {
+  HALF_DAY_MEETING: 'Work Group meeting',
+  IN_SCHOOL_SUPPORT: 'In-school support',
+  WORKSHOP: 'Workshop',
+  CONFERENCE: 'Conference',
+  RESIDENTIAL: 'Residential',
+};
 const HALF_DAYS = (count: number) => ({
   kind: 'HALF_DAY_MEETING' as const,
   count,
@@ -441,7 +448,12 @@ const HUB_PROGRAMMES: HubProgramme[] = [
     role: 'MASTERY_ADVOCATE',
     perSchool: 2,
     schoolKinds: ['secondary'],
-    sessions: [HALF_DAYS(6), { kind: 'IN_SCHOOL_SUPPORT', count: 2, minutes: 360, online: false }],
+    // At least six half-day meetings, four to six in-school days, and the Mastery conference in June.
+    sessions: [
+      HALF_DAYS(6),
+      { kind: 'IN_SCHOOL_SUPPORT', count: 4, minutes: 360, online: false },
+      { kind: 'CONFERENCE', count: 1, minutes: 360, online: false },
+    ],
   },
   {
     slug: 'sktm-secondary-ect-phase-1',
@@ -869,7 +881,7 @@ export function generate(scale: Scale, input: GeneratorInput): Generated {
             out.sessions.push({
               cohortCode: code,
               kind: s.kind,
-              title: `${s.kind === 'HALF_DAY_MEETING' ? 'Work Group meeting' : s.kind === 'WORKSHOP' ? 'Workshop' : 'In-school support'} ${i + 1}`,
+              title: `${SESSION_TITLES[s.kind]} ${i + 1}`,
               startsAt: day.toISOString(),
               minutes: s.minutes,
               mode: s.online ? 'ONLINE' : 'IN_PERSON',
