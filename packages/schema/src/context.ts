@@ -1,8 +1,27 @@
 // What every resolver receives. Built per request by the server (packages/server/src/context.ts);
 // the schema never opens a connection itself, so tests can hand it any database.
 import type { PrismaClient } from '@maths-hubs/db/client';
+import type { Loaders } from './loaders.ts';
+
+export type Role = 'ANONYMOUS' | 'HUB_STAFF' | 'ANALYST' | 'NATIONAL_ADMIN';
+
+/** Who is calling: resolved once per request from the API key. */
+export interface Viewer {
+  role: Role;
+  /** The hub a HUB_STAFF key is scoped to. */
+  hubId: number | null;
+  /** The key's id; null for anonymous callers and the bootstrap ADMIN_API_KEY. */
+  apiKeyId: number | null;
+  label: string | null;
+}
+
+export const ANONYMOUS: Viewer = { role: 'ANONYMOUS', hubId: null, apiKeyId: null, label: null };
 
 export interface Context {
   prisma: PrismaClient;
   requestId: string;
+  viewer: Viewer;
+  loaders: Loaders;
+  /** The current time; fixed in tests so that "recruiting" does not drift with the calendar. */
+  now: Date;
 }

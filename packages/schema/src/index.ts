@@ -1,12 +1,24 @@
 // Builds the schema from the builder and every domain type file.
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.ts';
+import './types/enums.ts';
+import './types/user-error.ts';
 import './types/region.ts';
 import './types/hub.ts';
+import './types/school.ts';
 import './types/programme.ts';
 import './types/cohort.ts';
+import './types/participant.ts';
+import './types/enrolment.ts';
+import './types/application.ts';
+import './types/session.ts';
+import './types/viewer.ts';
+import './types/api-key.ts';
 
-export type { Context } from './context.ts';
+export { hashApiKeySecret, newApiKeySecret } from './api-keys.ts';
+export type { Context, Role, Viewer } from './context.ts';
+export { ANONYMOUS } from './context.ts';
+export { createLoaders, type Loaders } from './loaders.ts';
 
 export const schema = builder.toSchema();
 

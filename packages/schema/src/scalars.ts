@@ -32,3 +32,14 @@ export const AcademicYearScalar = new GraphQLScalarType<string, string>({
     return parseAcademicYear(ast.value);
   },
 });
+
+/** The academic year (September to August) containing `day`, e.g. 2026-11-22 → "2026/27". */
+export function academicYearOf(day: Date): string {
+  const start = day.getUTCMonth() >= 8 ? day.getUTCFullYear() : day.getUTCFullYear() - 1;
+  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+/** Midnight UTC of `now`'s day: deadlines are dates, and a deadline day is still open. */
+export function startOfDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}

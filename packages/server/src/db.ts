@@ -24,6 +24,8 @@ export interface Database {
   sql: Sql;
   /** Where the data lives, for logs: a directory or a URL without its password. */
   location: string;
+  /** Calls `listener` with the text of every SQL statement Prisma sends; returns an unsubscribe. */
+  onQuery(listener: (sql: string) => void): () => void;
   migrate(): Promise<string[]>;
   /** True when the database answers and no migration is pending. */
   isReady(): Promise<{ ok: boolean; reason?: string }>;
@@ -48,6 +50,25 @@ export function openDatabase(config: Config['database']): Promise<Database> {
   return config.kind === 'embedded'
     ? openEmbedded(config.dataDir)
     : openPostgres(config.url, config.poolSize);
+}
+
+/** A Prisma client that reports each statement it sends (for debug logs and statement counts). */
+function prismaClient(adapter: PrismaPGlite | PrismaPg) {
+  const prisma = new PrismaClient({
+    adapter,
+    log: [{ emit: 'event', level: 'query' }],
+  }) as unknown as PrismaClient & {
+    $on(event: 'query', listener: (e: { query: string }) => void): void;
+  };
+  const listeners = new Set<(sql: string) => void>();
+  prisma.$on('query', (event) => {
+    for (const listener of listeners) listener(event.query);
+  });
+  const onQuery = (listener: (sql: string) => void) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+  return { prisma, onQuery };
 }
 
 // ───────────── embedded PGlite ─────────────
@@ -106,11 +127,12 @@ export async function openEmbedded(dataDir: string | null, loadDataDir?: Blob): 
       loadDataDir,
     });
     const sql = pgliteSql(pglite);
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    const { prisma, onQuery } = prismaClient(new PrismaPGlite(pglite));
     return {
       kind: 'embedded',
       pglite,
       prisma,
+      onQuery,
       sql,
       location: dataDir ?? 'memory',
       migrate: () => applyMigrations(sql),
@@ -182,10 +204,11 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const sql = poolSql(pool);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const { prisma, onQuery } = prismaClient(new PrismaPg(pool));
   return {
     kind: 'postgres',
     prisma,
+    onQuery,
     sql,
     location: redactUrl(url),
     migrate: () => applyMigrations(sql),

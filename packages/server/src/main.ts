@@ -33,7 +33,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw error;
   }
 
-  const yoga = createApp({ db, logger });
+  const yoga = createApp({ db, logger, adminApiKey: config.adminApiKey });
   const server = createServer(yoga);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

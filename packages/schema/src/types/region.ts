@@ -3,6 +3,7 @@ import { builder } from '../builder.ts';
 
 export const Region = builder.prismaNode('Region', {
   id: { field: 'id' },
+  nullable: true, // node(id:) answers null for an unknown id
   description: 'One of the nine regions of England that group the Maths Hubs.',
   fields: (t) => ({
     code: t.exposeString('code', {

@@ -1,0 +1,104 @@
+// School: a school or college by its DfE URN; the schools connection, search and filters.
+import type { Prisma } from '@maths-hubs/db/client';
+import { GraphQLError } from 'graphql';
+import { builder } from '../builder.ts';
+import { SchoolPhase, SchoolType } from './enums.ts';
+
+const URN = /^\d{6}$/;
+
+export const SchoolFilter = builder.inputType('SchoolFilter', {
+  description: 'Narrows a list of schools. All given conditions must hold.',
+  fields: (t) => ({
+    search: t.string({
+      description: 'A six-digit URN, or text the school’s name contains (case-insensitive).',
+    }),
+    hubCode: t.string({ description: 'Only schools in this hub’s area, e.g. "WM1".' }),
+    localAuthority: t.string({
+      description: 'Only schools in this local authority, e.g. "Dudley" (exact, case-insensitive).',
+    }),
+    phase: t.field({ type: [SchoolPhase], description: 'Only schools of one of these phases.' }),
+    stateFunded: t.boolean({
+      description: 'Only state-funded schools (true) or only independent ones (false).',
+    }),
+  }),
+});
+
+export function schoolWhere(
+  filter: (typeof SchoolFilter)['$inferInput'] | null | undefined,
+): Prisma.SchoolWhereInput {
+  const and: Prisma.SchoolWhereInput[] = [];
+  const search = filter?.search?.trim();
+  if (search)
+    and.push(URN.test(search) ? { urn: search } : { name: { contains: search, mode: 'insensitive' } });
+  if (filter?.hubCode) and.push({ hub: { code: filter.hubCode.trim().toUpperCase() } });
+  if (filter?.localAuthority)
+    and.push({ localAuthority: { equals: filter.localAuthority.trim(), mode: 'insensitive' } });
+  if (filter?.phase?.length) and.push({ phase: { in: filter.phase } });
+  if (typeof filter?.stateFunded === 'boolean') and.push({ stateFunded: filter.stateFunded });
+  return { AND: and };
+}
+
+export const School = builder.prismaNode('School', {
+  id: { field: 'id' },
+  nullable: true, // node(id:) answers null for an unknown id
+  description: 'A school or college, identified by its DfE Unique Reference Number (URN).',
+  fields: (t) => ({
+    urn: t.exposeString('urn', { description: 'Six-digit DfE Unique Reference Number.' }),
+    name: t.exposeString('name', { description: 'The school’s name.' }),
+    phase: t.expose('phase', { type: SchoolPhase, description: 'Phase of education.' }),
+    type: t.expose('type', { type: SchoolType, description: 'Kind of establishment.' }),
+    stateFunded: t.exposeBoolean('stateFunded', { description: 'True for state-funded schools.' }),
+    localAuthority: t.exposeString('localAuthority', { description: 'The local authority area it is in.' }),
+    postcode: t.exposeString('postcode', { description: 'Its postcode.' }),
+    trust: t.exposeString('trust', {
+      nullable: true,
+      description: 'The multi-academy trust it belongs to, if any.',
+    }),
+    synthetic: t.exposeBoolean('synthetic', { description: 'True for made-up demo or benchmark data.' }),
+    hub: t.relation('hub', { nullable: true, description: 'The hub whose area it is in.' }),
+    enrolments: t.relatedConnection('enrolments', {
+      nullable: true,
+      description:
+        'Its staff’s enrolments. National admins see all; staff of a hub see those in their hub’s cohorts; null for others.',
+      authScopes: { nationalAdmin: true, hubStaff: true },
+      unauthorizedResolver: () => null,
+      cursor: 'id',
+      totalCount: true,
+      query: (_args, ctx) => ({
+        where: ctx.viewer.role === 'NATIONAL_ADMIN' ? {} : { cohort: { hubId: ctx.viewer.hubId ?? -1 } },
+        orderBy: { id: 'asc' },
+      }),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  schools: t.prismaConnection({
+    type: School,
+    cursor: 'id',
+    description: 'Schools and colleges, by name.',
+    args: { filter: t.arg({ type: SchoolFilter, description: 'Conditions the schools must meet.' }) },
+    totalCount: (_parent, { filter }, ctx) => ctx.prisma.school.count({ where: schoolWhere(filter) }),
+    resolve: (query, _root, { filter }, ctx) =>
+      ctx.prisma.school.findMany({
+        ...query,
+        where: schoolWhere(filter),
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      }),
+  }),
+  school: t.prismaField({
+    type: School,
+    nullable: true,
+    description: 'A school by its six-digit URN; null if there is none.',
+    args: { urn: t.arg.string({ required: true, description: 'e.g. "103504".' }) },
+    resolve: (query, _root, { urn }, ctx) => {
+      const value = urn.trim();
+      if (!URN.test(value)) {
+        throw new GraphQLError(`"${urn}" is not a URN: a URN is six digits, e.g. "103504".`, {
+          extensions: { code: 'BAD_USER_INPUT', argument: 'urn' },
+        });
+      }
+      return ctx.prisma.school.findUnique({ ...query, where: { urn: value } });
+    },
+  }),
+}));

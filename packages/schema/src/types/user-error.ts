@@ -1,0 +1,36 @@
+// The shape every mutation payload shares: bad input is data, with a path a form can show it by.
+import { builder } from '../builder.ts';
+
+export const UserErrorCode = builder.enumType('UserErrorCode', {
+  description: 'Why an input was not accepted.',
+  values: {
+    INVALID: { description: 'A value is malformed or out of range; `field` says which.' },
+    NOT_FOUND: { description: 'Something the input refers to does not exist (or is not visible to you).' },
+    FORBIDDEN: { description: 'Your API key may not do this.' },
+    DUPLICATE: { description: 'This would repeat something that must be unique.' },
+    DEADLINE_PASSED: { description: 'The cohort’s application deadline has passed.' },
+    INELIGIBLE: { description: 'The school or person does not meet the programme’s eligibility rules.' },
+    COHORT_FULL: { description: 'The cohort has no places left.' },
+  } as const,
+});
+
+export interface UserErrorShape {
+  field: string[] | null;
+  message: string;
+  code: (typeof UserErrorCode)['$inferType'];
+}
+
+export const UserError = builder.objectRef<UserErrorShape>('UserError').implement({
+  description: 'A problem with a mutation’s input, to show beside the field it concerns.',
+  fields: (t) => ({
+    field: t.exposeStringList('field', {
+      nullable: true,
+      description:
+        'The path to the input field, e.g. ["input", "advocates", "0", "trn"]; null when it concerns the whole input.',
+    }),
+    message: t.exposeString('message', {
+      description: 'What is wrong and how to put it right, in plain words.',
+    }),
+    code: t.expose('code', { type: UserErrorCode, description: 'A stable code for programs.' }),
+  }),
+});
