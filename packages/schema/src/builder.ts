@@ -67,13 +67,32 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     // `nodes` beside `edges`: most clients want the objects, not the edges.
-    nodesOnConnection: true,
-    nodeQueryOptions: { description: 'Fetches any object by its global ID; null if none is visible to you.' },
+    nodesOnConnection: { description: 'The items of this page.' },
+    nodeQueryOptions: {
+      description: 'Fetches any object by its global ID; null if there is none.',
+      args: { id: { description: 'A global ID, as returned in any object’s `id`.' } },
+    },
     nodesQueryOptions: {
       description: 'Fetches several objects by their global IDs, in order; null for unknown IDs.',
+      args: { ids: { description: 'Global IDs, as returned in objects’ `id`.' } },
     },
-    pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
     nodeTypeOptions: { description: 'An object with a global ID, fetchable with `node(id:)`.' },
+    idFieldOptions: { description: 'The object’s global ID: opaque and stable; use it with `node(id:)`.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
+    hasNextPageFieldOptions: { description: 'True when there are more items after this page.' },
+    hasPreviousPageFieldOptions: { description: 'True when there are items before this page.' },
+    startCursorFieldOptions: { description: 'The cursor of the first item in this page.' },
+    endCursorFieldOptions: {
+      description: 'The cursor of the last item: pass it as `after` for the next page.',
+    },
+    edgesFieldOptions: { description: 'The items of this page, each with its cursor.' },
+    pageInfoFieldOptions: { description: 'How to fetch the neighbouring pages.' },
+    cursorFieldOptions: { description: 'An opaque cursor for this item: pass it as `after` or `before`.' },
+    nodeFieldOptions: { description: 'The item.' },
+    firstArgOptions: { description: 'How many items to return from the start (default 20, at most 100).' },
+    afterArgOptions: { description: 'Return items after this cursor (from `pageInfo.endCursor`).' },
+    lastArgOptions: { description: 'How many items to return from the end (at most 100).' },
+    beforeArgOptions: { description: 'Return items before this cursor (from `pageInfo.startCursor`).' },
   },
 });
 
@@ -89,3 +108,30 @@ builder.queryType({ description: 'The root of every read: the Maths Hubs catalog
 builder.mutationType({
   description: 'The root of every change. Bad input comes back as `userErrors`, never as an exception.',
 });
+
+/**
+ * A named, described connection type with `totalCount`, shared by every field that pages through
+ * the same type (API.md fixes names such as HubConnection).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the node type is any object ref of this builder
+export function namedConnection(type: any, name: string, plural: string) {
+  return builder.connectionObject(
+    {
+      type,
+      name: `${name}Connection`,
+      description: `A page of ${plural}, with the total across all pages.`,
+      fields: (t) => ({
+        totalCount: t.int({
+          description: `How many ${plural} match, across all pages.`,
+          resolve: (connection) => {
+            const { totalCount } = connection as unknown as {
+              totalCount: number | (() => number | Promise<number>);
+            };
+            return typeof totalCount === 'function' ? totalCount() : totalCount;
+          },
+        }),
+      }),
+    },
+    { name: `${name}Edge`, description: `One of the ${plural} in a page, with its cursor.` },
+  );
+}

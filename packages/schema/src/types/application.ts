@@ -2,7 +2,7 @@
 // cohort's hub staff and national admins. (Submitting and deciding: issue "Applications".)
 
 import { canSeeCohortRecord } from '../access.ts';
-import { builder } from '../builder.ts';
+import { builder, namedConnection } from '../builder.ts';
 import { ApplicationStatus } from './enums.ts';
 
 interface Person {
@@ -88,3 +88,5 @@ export const Application = builder.prismaNode('Application', {
   }),
 });
 void Advocate;
+
+export const ApplicationConnection = namedConnection(Application, 'Application', 'applications');

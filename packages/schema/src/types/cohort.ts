@@ -1,9 +1,11 @@
 // Cohort: one programme run by a hub (or regionally or nationally) in one academic year, with its
 // places, recruitment, sessions, enrolments and applications; the cohorts connection and filters.
 import type { Prisma } from '@maths-hubs/db/client';
-import { builder } from '../builder.ts';
+import { builder, namedConnection } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { startOfDay } from '../scalars.ts';
+import { ApplicationConnection } from './application.ts';
+import { EnrolmentConnection } from './enrolment.ts';
 
 export const CohortStatus = builder.enumType('CohortStatus', {
   description:
@@ -148,46 +150,59 @@ export const Cohort = builder.prismaNode('Cohort', {
       description: 'The cohort’s sessions, in date order.',
       query: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] },
     }),
-    enrolments: t.relatedConnection('enrolments', {
-      nullable: true,
-      description:
-        'Who takes part. Visible to staff of the cohort’s hub and national admins (null for others).',
-      authScopes: (cohort) => ({ hub: cohort.hubId }),
-      unauthorizedResolver: () => null,
-      cursor: 'id',
-      totalCount: true,
-      query: { orderBy: { id: 'asc' } },
-    }),
-    applications: t.relatedConnection('applications', {
-      nullable: true,
-      description:
-        'Schools’ applications. Visible to staff of the cohort’s hub and national admins (null for others).',
-      authScopes: (cohort) => ({ hub: cohort.hubId }),
-      unauthorizedResolver: () => null,
-      cursor: 'id',
-      totalCount: true,
-      query: { orderBy: { id: 'asc' } },
-    }),
+    enrolments: t.relatedConnection(
+      'enrolments',
+      {
+        nullable: true,
+        description:
+          'Who takes part. Visible to staff of the cohort’s hub and national admins (null for others).',
+        authScopes: (cohort) => ({ hub: cohort.hubId }),
+        unauthorizedResolver: () => null,
+        cursor: 'id',
+        totalCount: true,
+        query: { orderBy: { id: 'asc' } },
+      },
+      EnrolmentConnection,
+    ),
+    applications: t.relatedConnection(
+      'applications',
+      {
+        nullable: true,
+        description:
+          'Schools’ applications. Visible to staff of the cohort’s hub and national admins (null for others).',
+        authScopes: (cohort) => ({ hub: cohort.hubId }),
+        unauthorizedResolver: () => null,
+        cursor: 'id',
+        totalCount: true,
+        query: { orderBy: { id: 'asc' } },
+      },
+      ApplicationConnection,
+    ),
   }),
 });
 
+export const CohortConnection = namedConnection(Cohort, 'Cohort', 'cohorts');
+
 builder.queryFields((t) => ({
-  cohorts: t.prismaConnection({
-    type: Cohort,
-    cursor: 'id',
-    description: 'Cohorts, filtered and ordered as asked (by code unless `orderBy` says otherwise).',
-    args: {
-      filter: t.arg({ type: CohortFilter, description: 'Conditions the cohorts must meet.' }),
-      orderBy: t.arg({ type: CohortOrder, description: 'How to order them. Default: CODE.' }),
+  cohorts: t.prismaConnection(
+    {
+      type: Cohort,
+      cursor: 'id',
+      description: 'Cohorts, filtered and ordered as asked (by code unless `orderBy` says otherwise).',
+      args: {
+        filter: t.arg({ type: CohortFilter, description: 'Conditions the cohorts must meet.' }),
+        orderBy: t.arg({ type: CohortOrder, description: 'How to order them. Default: CODE.' }),
+      },
+      totalCount: (_parent, { filter }, ctx) => ctx.prisma.cohort.count({ where: cohortWhere(filter, ctx) }),
+      resolve: (query, _root, { filter, orderBy }, ctx) =>
+        ctx.prisma.cohort.findMany({
+          ...query,
+          where: cohortWhere(filter, ctx),
+          orderBy: cohortOrderBy(orderBy),
+        }),
     },
-    totalCount: (_parent, { filter }, ctx) => ctx.prisma.cohort.count({ where: cohortWhere(filter, ctx) }),
-    resolve: (query, _root, { filter, orderBy }, ctx) =>
-      ctx.prisma.cohort.findMany({
-        ...query,
-        where: cohortWhere(filter, ctx),
-        orderBy: cohortOrderBy(orderBy),
-      }),
-  }),
+    CohortConnection,
+  ),
   cohort: t.prismaField({
     type: Cohort,
     nullable: true,

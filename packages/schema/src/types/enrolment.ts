@@ -2,7 +2,7 @@
 // and national admins.
 
 import { canSeeCohortRecord } from '../access.ts';
-import { builder } from '../builder.ts';
+import { builder, namedConnection } from '../builder.ts';
 import { EnrolmentRole, EnrolmentStatus } from './enums.ts';
 
 export const Enrolment = builder.prismaNode('Enrolment', {
@@ -27,3 +27,5 @@ export const Enrolment = builder.prismaNode('Enrolment', {
     }),
   }),
 });
+
+export const EnrolmentConnection = namedConnection(Enrolment, 'Enrolment', 'enrolments');

@@ -1,8 +1,15 @@
 // Hub: a Maths Hub, its lead organisations, earlier names, and the hubs connection.
 import type { Prisma } from '@maths-hubs/db/client';
-import { builder } from '../builder.ts';
-import { CohortFilter, CohortOrder, cohortOrderBy, cohortWhere, recruitingWhere } from './cohort.ts';
-import { SchoolFilter, schoolWhere } from './school.ts';
+import { builder, namedConnection } from '../builder.ts';
+import {
+  CohortConnection,
+  CohortFilter,
+  CohortOrder,
+  cohortOrderBy,
+  cohortWhere,
+  recruitingWhere,
+} from './cohort.ts';
+import { SchoolConnection, SchoolFilter, schoolWhere } from './school.ts';
 
 export const HubLeadOrganisation = builder.prismaObject('HubLeadOrganisation', {
   description: 'A school or college that leads a hub, as named for an academic year.',
@@ -72,36 +79,49 @@ export const Hub = builder.prismaNode('Hub', {
       description: 'Earlier hubs this one continues, with how sure the link is.',
       query: { orderBy: { name: 'asc' } },
     }),
-    cohorts: t.relatedConnection('cohorts', {
-      description:
-        'The cohorts this hub runs, filtered and ordered as asked (by code unless told otherwise).',
-      args: {
-        filter: t.arg({ type: CohortFilter, description: 'Conditions the cohorts must meet.' }),
-        orderBy: t.arg({ type: CohortOrder, description: 'How to order them. Default: CODE.' }),
+    cohorts: t.relatedConnection(
+      'cohorts',
+      {
+        description:
+          'The cohorts this hub runs, filtered and ordered as asked (by code unless told otherwise).',
+        args: {
+          filter: t.arg({ type: CohortFilter, description: 'Conditions the cohorts must meet.' }),
+          orderBy: t.arg({ type: CohortOrder, description: 'How to order them. Default: CODE.' }),
+        },
+        cursor: 'id',
+        totalCount: true,
+        query: ({ filter, orderBy }, ctx) => ({
+          where: cohortWhere(filter, ctx),
+          orderBy: cohortOrderBy(orderBy),
+        }),
       },
-      cursor: 'id',
-      totalCount: true,
-      query: ({ filter, orderBy }, ctx) => ({
-        where: cohortWhere(filter, ctx),
-        orderBy: cohortOrderBy(orderBy),
-      }),
-    }),
-    recruitingCohorts: t.relatedConnection('cohorts', {
-      description: 'Cohorts a school can apply to today, soonest deadline first: what a hub’s website shows.',
-      cursor: 'id',
-      totalCount: true,
-      query: (_args, ctx) => ({
-        where: recruitingWhere(ctx.now),
-        orderBy: cohortOrderBy('APPLICATION_DEADLINE'),
-      }),
-    }),
-    schools: t.relatedConnection('schools', {
-      description: 'The schools in this hub’s area, by name.',
-      args: { filter: t.arg({ type: SchoolFilter, description: 'Conditions the schools must meet.' }) },
-      cursor: 'id',
-      totalCount: true,
-      query: ({ filter }) => ({ where: schoolWhere(filter), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
-    }),
+      CohortConnection,
+    ),
+    recruitingCohorts: t.relatedConnection(
+      'cohorts',
+      {
+        description:
+          'Cohorts a school can apply to today, soonest deadline first: what a hub’s website shows.',
+        cursor: 'id',
+        totalCount: true,
+        query: (_args, ctx) => ({
+          where: recruitingWhere(ctx.now),
+          orderBy: cohortOrderBy('APPLICATION_DEADLINE'),
+        }),
+      },
+      CohortConnection,
+    ),
+    schools: t.relatedConnection(
+      'schools',
+      {
+        description: 'The schools in this hub’s area, by name.',
+        args: { filter: t.arg({ type: SchoolFilter, description: 'Conditions the schools must meet.' }) },
+        cursor: 'id',
+        totalCount: true,
+        query: ({ filter }) => ({ where: schoolWhere(filter), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      },
+      SchoolConnection,
+    ),
   }),
 });
 
@@ -134,23 +154,28 @@ function hubWhere(filter: { regionCode?: string | null; search?: string | null }
   return where;
 }
 
+const HubConnection = namedConnection(Hub, 'Hub', 'hubs');
+
 builder.queryFields((t) => ({
-  hubs: t.prismaConnection({
-    type: Hub,
-    cursor: 'code',
-    description: 'The Maths Hubs. `first` defaults to 20 and is capped at 100.',
-    args: {
-      filter: t.arg({ type: HubFilter, description: 'Conditions the hubs must meet.' }),
-      orderBy: t.arg({ type: HubOrder, description: 'How to order them. Default: CODE.' }),
+  hubs: t.prismaConnection(
+    {
+      type: Hub,
+      cursor: 'code',
+      description: 'The Maths Hubs. `first` defaults to 20 and is capped at 100.',
+      args: {
+        filter: t.arg({ type: HubFilter, description: 'Conditions the hubs must meet.' }),
+        orderBy: t.arg({ type: HubOrder, description: 'How to order them. Default: CODE.' }),
+      },
+      totalCount: (_parent, { filter }, ctx) => ctx.prisma.hub.count({ where: hubWhere(filter) }),
+      resolve: (query, _root, { filter, orderBy }, ctx) =>
+        ctx.prisma.hub.findMany({
+          ...query,
+          where: hubWhere(filter),
+          orderBy: orderBy === 'NAME' ? [{ name: 'asc' }, { code: 'asc' }] : { code: 'asc' },
+        }),
     },
-    totalCount: (_parent, { filter }, ctx) => ctx.prisma.hub.count({ where: hubWhere(filter) }),
-    resolve: (query, _root, { filter, orderBy }, ctx) =>
-      ctx.prisma.hub.findMany({
-        ...query,
-        where: hubWhere(filter),
-        orderBy: orderBy === 'NAME' ? [{ name: 'asc' }, { code: 'asc' }] : { code: 'asc' },
-      }),
-  }),
+    HubConnection,
+  ),
   hub: t.prismaField({
     type: Hub,
     nullable: true,

@@ -2,7 +2,8 @@
 // everyone, hub staff see their own hub's people, nobody else sees people — on every path.
 import type { Prisma } from '@maths-hubs/db/client';
 import { canSeeParticipant, visibleParticipants } from '../access.ts';
-import { builder } from '../builder.ts';
+import { builder, namedConnection } from '../builder.ts';
+import { EnrolmentConnection } from './enrolment.ts';
 import { EnrolmentRole } from './enums.ts';
 
 export const Participant = builder.prismaNode('Participant', {
@@ -33,15 +34,19 @@ export const Participant = builder.prismaNode('Participant', {
       description: 'Years of teaching experience.',
     }),
     school: t.relation('school', { nullable: true, description: 'The school they work at.' }),
-    enrolments: t.relatedConnection('enrolments', {
-      description: 'The cohorts they take part in (for hub staff: their own hub’s cohorts).',
-      cursor: 'id',
-      totalCount: true,
-      query: (_args, ctx) => ({
-        where: ctx.viewer.role === 'NATIONAL_ADMIN' ? {} : { cohort: { hubId: ctx.viewer.hubId ?? -1 } },
-        orderBy: { id: 'asc' },
-      }),
-    }),
+    enrolments: t.relatedConnection(
+      'enrolments',
+      {
+        description: 'The cohorts they take part in (for hub staff: their own hub’s cohorts).',
+        cursor: 'id',
+        totalCount: true,
+        query: (_args, ctx) => ({
+          where: ctx.viewer.role === 'NATIONAL_ADMIN' ? {} : { cohort: { hubId: ctx.viewer.hubId ?? -1 } },
+          orderBy: { id: 'asc' },
+        }),
+      },
+      EnrolmentConnection,
+    ),
   }),
 });
 
@@ -77,21 +82,28 @@ function participantWhere(
   return { AND: and };
 }
 
+const ParticipantConnection = namedConnection(Participant, 'Participant', 'participants');
+
 builder.queryFields((t) => ({
-  participants: t.prismaConnection({
-    type: Participant,
-    cursor: 'id',
-    description:
-      'People taking part, by name. National admins see everyone; hub staff see their own hub’s people.',
-    authScopes: { nationalAdmin: true, hubStaff: true },
-    args: { filter: t.arg({ type: ParticipantFilter, description: 'Conditions the people must meet.' }) },
-    totalCount: (_parent, { filter }, ctx) =>
-      ctx.prisma.participant.count({ where: { AND: [participantWhere(filter), visibleParticipants(ctx)] } }),
-    resolve: (query, _root, { filter }, ctx) =>
-      ctx.prisma.participant.findMany({
-        ...query,
-        where: { AND: [participantWhere(filter), visibleParticipants(ctx)] },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
-  }),
+  participants: t.prismaConnection(
+    {
+      type: Participant,
+      cursor: 'id',
+      description:
+        'People taking part, by name. National admins see everyone; hub staff see their own hub’s people.',
+      authScopes: { nationalAdmin: true, hubStaff: true },
+      args: { filter: t.arg({ type: ParticipantFilter, description: 'Conditions the people must meet.' }) },
+      totalCount: (_parent, { filter }, ctx) =>
+        ctx.prisma.participant.count({
+          where: { AND: [participantWhere(filter), visibleParticipants(ctx)] },
+        }),
+      resolve: (query, _root, { filter }, ctx) =>
+        ctx.prisma.participant.findMany({
+          ...query,
+          where: { AND: [participantWhere(filter), visibleParticipants(ctx)] },
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        }),
+    },
+    ParticipantConnection,
+  ),
 }));

@@ -1,10 +1,17 @@
 // Programme: a national programme definition — rules, outcomes, funding, progression, its years
 // and its cohorts; the programmes connection and filters.
 import type { Prisma } from '@maths-hubs/db/client';
-import { builder } from '../builder.ts';
+import { builder, namedConnection } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { academicYearOf } from '../scalars.ts';
-import { CohortFilter, CohortOrder, cohortOrderBy, cohortWhere, recruitingWhere } from './cohort.ts';
+import {
+  CohortConnection,
+  CohortFilter,
+  CohortOrder,
+  cohortOrderBy,
+  cohortWhere,
+  recruitingWhere,
+} from './cohort.ts';
 import {
   EligibilityCheck,
   FundingPayer,
@@ -194,19 +201,23 @@ export const Programme = builder.prismaNode('Programme', {
       }),
       resolve: (programme) => programme.years[0] ?? null,
     }),
-    cohorts: t.relatedConnection('cohorts', {
-      description: 'Cohorts of this programme, filtered and ordered as asked.',
-      args: {
-        filter: t.arg({ type: CohortFilter, description: 'Conditions the cohorts must meet.' }),
-        orderBy: t.arg({ type: CohortOrder, description: 'How to order them. Default: CODE.' }),
+    cohorts: t.relatedConnection(
+      'cohorts',
+      {
+        description: 'Cohorts of this programme, filtered and ordered as asked.',
+        args: {
+          filter: t.arg({ type: CohortFilter, description: 'Conditions the cohorts must meet.' }),
+          orderBy: t.arg({ type: CohortOrder, description: 'How to order them. Default: CODE.' }),
+        },
+        cursor: 'id',
+        totalCount: true,
+        query: ({ filter, orderBy }, ctx) => ({
+          where: cohortWhere(filter, ctx),
+          orderBy: cohortOrderBy(orderBy),
+        }),
       },
-      cursor: 'id',
-      totalCount: true,
-      query: ({ filter, orderBy }, ctx) => ({
-        where: cohortWhere(filter, ctx),
-        orderBy: cohortOrderBy(orderBy),
-      }),
-    }),
+      CohortConnection,
+    ),
   }),
 });
 
@@ -230,21 +241,26 @@ builder.prismaObjectFields(Programme, (t) => ({
   }),
 }));
 
+const ProgrammeConnection = namedConnection(Programme, 'Programme', 'programmes');
+
 builder.queryFields((t) => ({
-  programmes: t.prismaConnection({
-    type: Programme,
-    cursor: 'id',
-    description: 'The national programmes, by name.',
-    args: { filter: t.arg({ type: ProgrammeFilter, description: 'Conditions the programmes must meet.' }) },
-    totalCount: (_parent, { filter }, ctx) =>
-      ctx.prisma.programme.count({ where: programmeWhere(filter, ctx) }),
-    resolve: (query, _root, { filter }, ctx) =>
-      ctx.prisma.programme.findMany({
-        ...query,
-        where: programmeWhere(filter, ctx),
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
-  }),
+  programmes: t.prismaConnection(
+    {
+      type: Programme,
+      cursor: 'id',
+      description: 'The national programmes, by name.',
+      args: { filter: t.arg({ type: ProgrammeFilter, description: 'Conditions the programmes must meet.' }) },
+      totalCount: (_parent, { filter }, ctx) =>
+        ctx.prisma.programme.count({ where: programmeWhere(filter, ctx) }),
+      resolve: (query, _root, { filter }, ctx) =>
+        ctx.prisma.programme.findMany({
+          ...query,
+          where: programmeWhere(filter, ctx),
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        }),
+    },
+    ProgrammeConnection,
+  ),
   programme: t.prismaField({
     type: Programme,
     nullable: true,

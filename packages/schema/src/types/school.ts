@@ -1,7 +1,8 @@
 // School: a school or college by its DfE URN; the schools connection, search and filters.
 import type { Prisma } from '@maths-hubs/db/client';
 import { GraphQLError } from 'graphql';
-import { builder } from '../builder.ts';
+import { builder, namedConnection } from '../builder.ts';
+import { EnrolmentConnection } from './enrolment.ts';
 import { SchoolPhase, SchoolType } from './enums.ts';
 
 const URN = /^\d{6}$/;
@@ -56,36 +57,45 @@ export const School = builder.prismaNode('School', {
     }),
     synthetic: t.exposeBoolean('synthetic', { description: 'True for made-up demo or benchmark data.' }),
     hub: t.relation('hub', { nullable: true, description: 'The hub whose area it is in.' }),
-    enrolments: t.relatedConnection('enrolments', {
-      nullable: true,
-      description:
-        'Its staff’s enrolments. National admins see all; staff of a hub see those in their hub’s cohorts; null for others.',
-      authScopes: { nationalAdmin: true, hubStaff: true },
-      unauthorizedResolver: () => null,
-      cursor: 'id',
-      totalCount: true,
-      query: (_args, ctx) => ({
-        where: ctx.viewer.role === 'NATIONAL_ADMIN' ? {} : { cohort: { hubId: ctx.viewer.hubId ?? -1 } },
-        orderBy: { id: 'asc' },
-      }),
-    }),
+    enrolments: t.relatedConnection(
+      'enrolments',
+      {
+        nullable: true,
+        description:
+          'Its staff’s enrolments. National admins see all; staff of a hub see those in their hub’s cohorts; null for others.',
+        authScopes: { nationalAdmin: true, hubStaff: true },
+        unauthorizedResolver: () => null,
+        cursor: 'id',
+        totalCount: true,
+        query: (_args, ctx) => ({
+          where: ctx.viewer.role === 'NATIONAL_ADMIN' ? {} : { cohort: { hubId: ctx.viewer.hubId ?? -1 } },
+          orderBy: { id: 'asc' },
+        }),
+      },
+      EnrolmentConnection,
+    ),
   }),
 });
 
+export const SchoolConnection = namedConnection(School, 'School', 'schools');
+
 builder.queryFields((t) => ({
-  schools: t.prismaConnection({
-    type: School,
-    cursor: 'id',
-    description: 'Schools and colleges, by name.',
-    args: { filter: t.arg({ type: SchoolFilter, description: 'Conditions the schools must meet.' }) },
-    totalCount: (_parent, { filter }, ctx) => ctx.prisma.school.count({ where: schoolWhere(filter) }),
-    resolve: (query, _root, { filter }, ctx) =>
-      ctx.prisma.school.findMany({
-        ...query,
-        where: schoolWhere(filter),
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
-  }),
+  schools: t.prismaConnection(
+    {
+      type: School,
+      cursor: 'id',
+      description: 'Schools and colleges, by name.',
+      args: { filter: t.arg({ type: SchoolFilter, description: 'Conditions the schools must meet.' }) },
+      totalCount: (_parent, { filter }, ctx) => ctx.prisma.school.count({ where: schoolWhere(filter) }),
+      resolve: (query, _root, { filter }, ctx) =>
+        ctx.prisma.school.findMany({
+          ...query,
+          where: schoolWhere(filter),
+          orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        }),
+    },
+    SchoolConnection,
+  ),
   school: t.prismaField({
     type: School,
     nullable: true,
