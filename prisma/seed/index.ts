@@ -94,6 +94,8 @@ async function seedSynthetic(
     }
     await load(tx, data, today);
   });
+  // Fresh statistics, or the planner guesses from empty tables and picks poor plans.
+  await db.sql.exec('ANALYZE');
   log(`${scale.name} data loaded`);
   return 'loaded' as const;
 }

@@ -3,6 +3,7 @@
 // postgres://postgres@127.0.0.1:5432/postgres). Pass section names to run only some:
 //   pnpm bench cold-start national-seed
 import os from 'node:os';
+import { benchApi } from './api.ts';
 import { benchColdStart, benchNationalSeed } from './platform.ts';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -13,4 +14,8 @@ console.log(
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
 );
 if (run('cold-start')) await benchColdStart();
+const nationalUrl = new URL(adminUrl);
+nationalUrl.pathname = '/maths_hubs_bench';
+// The API benchmarks read the national dataset; `national-seed` (re)creates it.
 if (run('national-seed')) await benchNationalSeed(adminUrl);
+if (run('api')) await benchApi(nationalUrl.toString());
