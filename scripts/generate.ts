@@ -1,13 +1,24 @@
 // Produces every generated artefact from its source, in order:
-//   1. the Prisma client and Pothos types      prisma/schema.prisma  → prisma/generated/ (ignored by git)
-//   2. the printed GraphQL schema              packages/schema       → schema.graphql (committed)
-// With --check, nothing is written: it fails when a committed artefact is stale (used by CI).
+//   1. the Prisma client and Pothos types   prisma/schema.prisma → prisma/generated/ (not committed)
+//   2. the printed GraphQL schema           packages/schema      → schema.graphql (committed)
+//   3. the SDK's typed documents            schema.graphql + packages/sdk/operations/*.graphql
+//                                           → packages/sdk/src/generated/ (committed)
+//   4. the persisted-operations manifest    → packages/sdk/persisted-operations.json (committed)
+// With --check, it fails when a committed artefact was stale (CI runs this on a clean clone).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
+const COMMITTED = [
+  'schema.graphql',
+  'packages/sdk/src/generated/graphql.ts',
+  'packages/sdk/src/generated/persisted.ts',
+  'packages/sdk/persisted-operations.json',
+];
+const read = (file: string) => (existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : '');
+const before = new Map(COMMITTED.map((file) => [file, read(file)]));
 
 // `prisma generate` does not need the native schema engine, but the CLI looks for one; a stub
 // stops it from trying to download it (which these machines cannot do).
@@ -32,16 +43,19 @@ console.log('generated prisma/generated (Prisma client, Pothos types)');
 
 // Imported only now: the schema package needs the client generated above.
 const { printSchemaSorted } = await import('../packages/schema/src/index.ts');
-const sdl = printSchemaSorted();
-const target = join(root, 'schema.graphql');
-const current = existsSync(target) ? readFileSync(target, 'utf8') : '';
-if (check) {
-  if (current !== sdl) {
-    console.error('schema.graphql is stale: run `pnpm generate` and commit the result.');
+writeFileSync(join(root, 'schema.graphql'), printSchemaSorted());
+
+execFileSync('pnpm', ['--filter', '@maths-hubs/sdk', 'run', 'codegen'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+console.log('generated schema.graphql, the SDK documents and the persisted-operations manifest');
+
+const stale = COMMITTED.filter((file) => read(file) !== before.get(file));
+if (stale.length > 0) {
+  console.log(`${check ? 'stale' : 'updated'}: ${stale.join(', ')}`);
+  if (check) {
+    console.error('Generated files were out of date: run `pnpm generate` and commit the result.');
     process.exit(1);
   }
-  console.log('schema.graphql is current');
-} else if (current !== sdl) {
-  writeFileSync(target, sdl);
-  console.log('wrote schema.graphql');
 }

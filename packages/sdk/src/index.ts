@@ -1,6 +1,69 @@
 // @maths-hubs/sdk — the typed client for the Maths Hubs API.
-// The client and its generated operations arrive with the SDK issue; for now the package
-// exports the API's endpoint path so that it builds and can be depended on.
+import {
+  type ClientOptions,
+  createBaseClient,
+  type RequestOptions,
+  type ResultOf,
+  type VariablesOf,
+} from './client.ts';
+import {
+  CohortDocument,
+  HubPageDocument,
+  HubsDocument,
+  ProgrammePageDocument,
+  ProgrammesDocument,
+  RecruitingCohortsDocument,
+  RegionsDocument,
+  SchoolSearchDocument,
+  ViewerDocument,
+} from './generated/graphql.ts';
 
-/** The path of the GraphQL endpoint on a Maths Hubs API server. */
-export const GRAPHQL_PATH = '/graphql';
+/** The operations shipped as methods: `client.<name>(variables)`. */
+const operations = {
+  regions: RegionsDocument,
+  hubs: HubsDocument,
+  hubPage: HubPageDocument,
+  programmes: ProgrammesDocument,
+  programmePage: ProgrammePageDocument,
+  recruitingCohorts: RecruitingCohortsDocument,
+  cohort: CohortDocument,
+  schoolSearch: SchoolSearchDocument,
+  viewer: ViewerDocument,
+};
+
+type Operations = typeof operations;
+type Method<D> =
+  {} extends VariablesOf<D>
+    ? (variables?: VariablesOf<D>, options?: RequestOptions) => Promise<ResultOf<D>>
+    : (variables: VariablesOf<D>, options?: RequestOptions) => Promise<ResultOf<D>>;
+
+export type MathsHubsClient = ReturnType<typeof createBaseClient> & {
+  [K in keyof Operations]: Method<Operations[K]>;
+};
+
+/** Creates a client. See the README for examples. */
+export function createClient(options: ClientOptions): MathsHubsClient {
+  const base = createBaseClient(options);
+  const methods = Object.fromEntries(
+    Object.entries(operations).map(([name, document]) => [
+      name,
+      (variables?: Record<string, unknown>, requestOptions?: RequestOptions) =>
+        (base.request as (d: unknown, v: unknown, o?: RequestOptions) => Promise<unknown>)(
+          document,
+          variables,
+          requestOptions,
+        ),
+    ]),
+  );
+  return { ...base, ...methods } as MathsHubsClient;
+}
+
+export type { ClientOptions, Document, RequestOptions, ResultOf, VariablesOf } from './client.ts';
+export {
+  type GraphQLErrorEntry,
+  GraphQLRequestError,
+  HttpError,
+  MathsHubsError,
+  NetworkError,
+} from './errors.ts';
+export * from './generated/graphql.ts';

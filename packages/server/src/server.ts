@@ -1,6 +1,7 @@
 // The HTTP surface: Yoga serving /graphql (with GraphiQL), /healthz and /readyz.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Context } from '@maths-hubs/schema';
 import { schema } from '@maths-hubs/schema';
 import { GraphQLError } from 'graphql';
@@ -13,6 +14,11 @@ import type { Logger } from './logger.ts';
 export const GRAPHIQL_DEFAULT_QUERY = readFileSync(
   new URL('../../sdk/operations/Tour.graphql', import.meta.url),
   'utf8',
+);
+
+/** The SDK's operations by SHA-256, so that clients may send a hash instead of the text. */
+const PERSISTED_OPERATIONS: Record<string, string> = JSON.parse(
+  readFileSync(new URL('../../sdk/persisted-operations.json', import.meta.url), 'utf8'),
 );
 
 export interface AppOptions {
@@ -99,6 +105,10 @@ export function createApp({ db, logger, adminApiKey, clock = () => new Date() }:
       );
     },
     plugins: [
+      usePersistedOperations({
+        getPersistedOperation: (hash) => PERSISTED_OPERATIONS[hash] ?? null,
+        allowArbitraryOperations: true, // any query by text too: the API is public
+      }),
       maskUnexpectedErrors(logger),
       {
         onResponse({ request, response }) {

@@ -1,0 +1,166 @@
+// The SDK against the real server: every shipped operation, the error paths, retries,
+// cancellation, pagination and persisted operations.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApi, testApi } from '../../server/test/helpers/api.ts';
+import { testDbKind } from '../../server/test/helpers/fixtures.ts';
+import { createClient, GraphQLRequestError, HttpError, HubsDocument, NetworkError } from '../src/index.ts';
+
+let api: TestApi;
+let server: Server;
+let url: string;
+beforeAll(async () => {
+  api = await testApi();
+  server = createServer(api.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await api?.close();
+});
+
+/** A fetch that records request bodies and can answer the first few calls itself. */
+function recordingFetch(scripted: Response[] = []) {
+  const bodies: Record<string, unknown>[] = [];
+  const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    bodies.push(JSON.parse(String(init?.body)));
+    const next = scripted.shift();
+    return next ?? fetch(input, init);
+  }) as typeof fetch;
+  return { fetchImpl, bodies };
+}
+
+describe(`SDK against the server (${testDbKind()})`, () => {
+  it('runs every shipped operation, typed', async () => {
+    const client = createClient({ url });
+    const regions = await client.regions();
+    expect(regions.regions).toHaveLength(9);
+    expect((await client.hubs({ filter: { regionCode: 'WM' } })).hubs.totalCount).toBe(4);
+    const hub = await client.hubPage({ code: 'WM1' });
+    expect(hub.hub?.name).toBe('Central Maths Hub');
+    expect((await client.programmes()).programmes.totalCount).toBe(22);
+    const programme = await client.programmePage({ slug: 'secondary-tfm-development' });
+    expect(programme.programme?.years.map((y) => y.projectCode)).toContain('NCP23-12');
+    const recruiting = await client.recruitingCohorts({ hubCode: 'WM1' });
+    expect(recruiting.cohorts.nodes.every((c) => c.isRecruiting && c.hub?.code === 'WM1')).toBe(true);
+    expect(recruiting.cohorts.totalCount).toBeGreaterThan(0);
+    expect((await client.cohort({ code: 'WM1-SEC-TFM-DEV-2024-25' })).cohort?.academicYear).toBe('2024/25');
+    const search = await client.schoolSearch({ search: 'academy', hubCode: 'WM1' });
+    expect(search.schools.nodes.every((s) => s.hub?.code === 'WM1')).toBe(true);
+    expect((await client.viewer()).viewer.role).toBe('ANONYMOUS');
+  });
+
+  it('sends the API key', async () => {
+    const client = createClient({ url, apiKey: api.keys.wm1Staff });
+    expect((await client.viewer()).viewer).toMatchObject({ role: 'HUB_STAFF', hub: { code: 'WM1' } });
+  });
+
+  it('runs any document or string with request()', async () => {
+    const client = createClient({ url });
+    const data = await client.request<string>('query($code: String!) { hub(code: $code) { code } }', {
+      code: 'nw6',
+    });
+    expect(data).toEqual({ hub: { code: 'NW6' } });
+  });
+
+  it('throws NetworkError when the server cannot be reached', async () => {
+    const client = createClient({ url: 'http://127.0.0.1:9/graphql', retries: 0 });
+    await expect(client.regions()).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('throws GraphQLRequestError with status 401 for an unknown key', async () => {
+    const client = createClient({ url, apiKey: 'wrong' });
+    const error = await client.viewer().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphQLRequestError);
+    expect(error).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    expect((error as Error).message).toMatch(/not known/);
+  });
+
+  it('keeps partial data when some fields fail', async () => {
+    const client = createClient({ url });
+    const error = (await client
+      .request('{ regions { code } school(urn: "12") { name } }')
+      .catch((e: unknown) => e)) as GraphQLRequestError<{
+      regions: { code: string }[];
+    }>;
+    expect(error).toBeInstanceOf(GraphQLRequestError);
+    expect(error.status).toBe(200);
+    expect(error.data?.regions).toHaveLength(9);
+    expect(error.errors[0]?.path).toEqual(['school']);
+    expect(error.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('returns mutation userErrors as data, never throws them', async () => {
+    const client = createClient({ url });
+    const data = await client.request<string>(
+      'mutation { createApiKey(input: { role: ANALYST, label: "x" }) { userErrors { code } } }',
+    );
+    expect(data).toEqual({ createApiKey: { userErrors: [{ code: 'FORBIDDEN' }] } });
+  });
+
+  it('retries after 429 (honouring Retry-After) and then succeeds', async () => {
+    const { fetchImpl, bodies } = recordingFetch([
+      new Response('slow down', { status: 429, headers: { 'retry-after': '0' } }),
+    ]);
+    const client = createClient({ url, fetch: fetchImpl });
+    expect((await client.regions()).regions).toHaveLength(9);
+    expect(bodies).toHaveLength(2);
+  });
+
+  it('gives up after the allowed retries on 503', async () => {
+    const unavailable = () => new Response('down', { status: 503, headers: { 'retry-after': '0' } });
+    const { fetchImpl, bodies } = recordingFetch([
+      unavailable(),
+      unavailable(),
+      unavailable(),
+      unavailable(),
+    ]);
+    const client = createClient({ url, fetch: fetchImpl, retries: 2 });
+    const error = await client.regions().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 503 });
+    expect(bodies).toHaveLength(3);
+  });
+
+  it('does not retry other failures', async () => {
+    const { fetchImpl, bodies } = recordingFetch([new Response('oops', { status: 500 })]);
+    const error = await createClient({ url, fetch: fetchImpl })
+      .regions()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'HttpError', status: 500 });
+    expect(bodies).toHaveLength(1);
+  });
+
+  it('can be aborted, including while waiting to retry', async () => {
+    const controller = new AbortController();
+    const { fetchImpl } = recordingFetch([
+      new Response('', { status: 429, headers: { 'retry-after': '30' } }),
+    ]);
+    const pending = createClient({ url, fetch: fetchImpl }).regions(undefined, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('user gave up')), 20);
+    await expect(pending).rejects.toThrow('user gave up');
+  });
+
+  it('walks a connection longer than a page', async () => {
+    const { fetchImpl, bodies } = recordingFetch();
+    const client = createClient({ url, fetch: fetchImpl });
+    const codes: string[] = [];
+    for await (const hub of client.paginate(HubsDocument, { first: 7 }, (data) => data.hubs))
+      codes.push(hub.code);
+    expect(codes).toHaveLength(40);
+    expect(new Set(codes).size).toBe(40);
+    expect(bodies).toHaveLength(6);
+  });
+
+  it('sends shipped operations by hash when asked, and the server runs them', async () => {
+    const { fetchImpl, bodies } = recordingFetch();
+    const client = createClient({ url, fetch: fetchImpl, persistedOperations: true });
+    expect((await client.hubPage({ code: 'WM1' })).hub?.code).toBe('WM1');
+    expect(bodies[0]).not.toHaveProperty('query');
+    expect(bodies[0]).toMatchObject({
+      extensions: { persistedQuery: { version: 1, sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) } },
+    });
+  });
+});
