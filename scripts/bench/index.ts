@@ -19,3 +19,11 @@ nationalUrl.pathname = '/maths_hubs_bench';
 // The API benchmarks read the national dataset; `national-seed` (re)creates it.
 if (run('national-seed')) await benchNationalSeed(adminUrl);
 if (run('api')) await benchApi(nationalUrl.toString());
+
+if (run('sdk-size')) {
+  const { measureBundles } = await import('../../packages/sdk/scripts/size.ts');
+  const { withSdk, byHand } = await measureBundles();
+  console.log('\nSDK in a browser bundle that lists a hub’s recruiting cohorts (esbuild, minified; gzip -9)');
+  console.log('  fetch by hand (floor)   %d B minified, %d B gzipped', byHand.minified, byHand.gzipped);
+  console.log('  with @maths-hubs/sdk    %d B minified, %d B gzipped (%s× floor; budget 5120 B)', withSdk.minified, withSdk.gzipped, (withSdk.gzipped / byHand.gzipped).toFixed(1));
+}
