@@ -1,8 +1,9 @@
 // The size of what a hub site ships: a browser bundle that lists a hub's recruiting cohorts with
 // the SDK, minified and gzipped; beside it, the same page calling fetch by hand (the floor).
+
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { join } from 'node:path';
 
 // From source: esbuild compiles it as tsup does, and the measure does not depend on a prior build.
 const sdkEntry = join(import.meta.dirname, '../src/index.ts');

@@ -6,7 +6,10 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../src/index.ts';
 
-const client = createClient({ url: 'http://localhost/graphql', fetch: (async () => new Response('{}')) as typeof fetch });
+const client = createClient({
+  url: 'http://localhost/graphql',
+  fetch: (async () => new Response('{}')) as typeof fetch,
+});
 
 export async function typeExamples() {
   const page = await client.hubPage({ code: 'WM1' });
@@ -39,7 +42,10 @@ function compile(source: string): string[] {
   const host = ts.createCompilerHost(options);
   const read = host.readFile.bind(host);
   host.readFile = (name) => (name === file ? source : read(name));
-  host.fileExists = ((exists) => (name: string) => name === file || exists(name))(host.fileExists.bind(host));
+  host.fileExists = (
+    (exists) => (name: string) =>
+      name === file || exists(name)
+  )(host.fileExists.bind(host));
   const program = ts.createProgram([file], options, host);
   return ts
     .getPreEmitDiagnostics(program)
@@ -50,8 +56,12 @@ function compile(source: string): string[] {
 describe('types for consumers', () => {
   it('a correct call compiles, a misspelled field or a wrong variable does not', () => {
     const header = `import { createClient } from '../src/index.ts';\nconst client = createClient({ url: 'x' });\n`;
-    expect(compile(`${header}export const ok = async () => (await client.hubPage({ code: 'WM1' })).hub?.name;`)).toEqual([]);
-    const misspelled = compile(`${header}export const bad = async () => (await client.hubPage({ code: 'WM1' })).hub?.nmae;`);
+    expect(
+      compile(`${header}export const ok = async () => (await client.hubPage({ code: 'WM1' })).hub?.name;`),
+    ).toEqual([]);
+    const misspelled = compile(
+      `${header}export const bad = async () => (await client.hubPage({ code: 'WM1' })).hub?.nmae;`,
+    );
     expect(misspelled.join('\n')).toMatch(/Property 'nmae' does not exist/);
     const wrongVariable = compile(`${header}export const bad = () => client.hubPage({ code: 42 });`);
     expect(wrongVariable.join('\n')).toMatch(/Type 'number' is not assignable to type 'string'/);
