@@ -25,5 +25,10 @@ if (run('sdk-size')) {
   const { withSdk, byHand } = await measureBundles();
   console.log('\nSDK in a browser bundle that lists a hub’s recruiting cohorts (esbuild, minified; gzip -9)');
   console.log('  fetch by hand (floor)   %d B minified, %d B gzipped', byHand.minified, byHand.gzipped);
-  console.log('  with @maths-hubs/sdk    %d B minified, %d B gzipped (%s× floor; budget 5120 B)', withSdk.minified, withSdk.gzipped, (withSdk.gzipped / byHand.gzipped).toFixed(1));
+  console.log(
+    '  with @maths-hubs/sdk    %d B minified, %d B gzipped (%s× floor; budget 5120 B)',
+    withSdk.minified,
+    withSdk.gzipped,
+    (withSdk.gzipped / byHand.gzipped).toFixed(1),
+  );
 }

@@ -24,4 +24,6 @@ export interface Context {
   loaders: Loaders;
   /** The current time; fixed in tests so that "recruiting" does not drift with the calendar. */
   now: Date;
+  /** Counts from 1 to this are withheld from statistics for everyone below national admin. */
+  suppressionThreshold: number;
 }

@@ -14,11 +14,13 @@ import './types/application.ts';
 import './types/session.ts';
 import './types/viewer.ts';
 import './types/api-key.ts';
+import './types/stats.ts';
 
 export { hashApiKeySecret, newApiKeySecret } from './api-keys.ts';
 export type { Context, Role, Viewer } from './context.ts';
 export { ANONYMOUS } from './context.ts';
 export { createLoaders, type Loaders } from './loaders.ts';
+export { statsFor } from './types/stats.ts';
 
 export const schema = builder.toSchema();
 

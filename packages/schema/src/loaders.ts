@@ -30,6 +30,19 @@ export function createLoaders(prisma: PrismaClient) {
          WHERE p.id = ANY(${[...ids]}::int[]) GROUP BY p.id`;
       return byKey(ids, rows, []);
     }),
+    /** Objects by id, for the keys of statistics rows. */
+    hub: new DataLoader(async (ids: readonly number[]) => {
+      const rows = await prisma.hub.findMany({ where: { id: { in: [...ids] } } });
+      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    }),
+    region: new DataLoader(async (ids: readonly number[]) => {
+      const rows = await prisma.region.findMany({ where: { id: { in: [...ids] } } });
+      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    }),
+    programme: new DataLoader(async (ids: readonly number[]) => {
+      const rows = await prisma.programme.findMany({ where: { id: { in: [...ids] } } });
+      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+    }),
     /** A cohort's hub (null for national runs). */
     cohortHubId: new DataLoader<number, number | null>(async (ids) => {
       const rows = await prisma.cohort.findMany({

@@ -38,6 +38,7 @@ const environment = z.object({
     })
     .default('info'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  STATS_SUPPRESSION_THRESHOLD: integer(0, 100).default(4),
 });
 
 export interface Config {
@@ -51,6 +52,8 @@ export interface Config {
   adminApiKey: string | undefined;
   logLevel: z.infer<typeof environment>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
+  /** Statistics withhold counts from 1 to this for everyone below national admin. */
+  suppressionThreshold: number;
 }
 
 export class ConfigError extends Error {
@@ -87,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    suppressionThreshold: e.STATS_SUPPRESSION_THRESHOLD,
   };
 }

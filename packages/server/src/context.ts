@@ -8,6 +8,7 @@ export interface ContextDeps {
   prisma: PrismaClient;
   adminApiKey: string | undefined;
   clock: () => Date;
+  suppressionThreshold: number;
 }
 
 function unauthenticated(message: string): GraphQLError {
@@ -53,5 +54,6 @@ export async function buildContext(request: Request, requestId: string, deps: Co
     viewer: await resolveViewer(request.headers.get('authorization'), deps),
     loaders: createLoaders(deps.prisma),
     now: deps.clock(),
+    suppressionThreshold: deps.suppressionThreshold,
   };
 }

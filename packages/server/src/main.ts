@@ -33,7 +33,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw error;
   }
 
-  const yoga = createApp({ db, logger, adminApiKey: config.adminApiKey });
+  const yoga = createApp({
+    db,
+    logger,
+    adminApiKey: config.adminApiKey,
+    suppressionThreshold: config.suppressionThreshold,
+  });
   const server = createServer(yoga);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -9,6 +9,7 @@ import { createYoga, isAsyncIterable, type Plugin, useReadinessCheck } from 'gra
 import { buildContext } from './context.ts';
 import type { Database } from './db.ts';
 import type { Logger } from './logger.ts';
+import { useCsvReports } from './reports.ts';
 
 /** GraphiQL opens on the tour in packages/sdk/operations, the same file the tests run. */
 export const GRAPHIQL_DEFAULT_QUERY = readFileSync(
@@ -27,6 +28,8 @@ export interface AppOptions {
   adminApiKey?: string | undefined;
   /** The clock the API reads "today" from; tests fix it. */
   clock?: () => Date;
+  /** Statistics withhold counts from 1 to this (default 4) for everyone below national admin. */
+  suppressionThreshold?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -73,9 +76,18 @@ function maskUnexpectedErrors(logger: Logger): Plugin<Context> {
   };
 }
 
-export function createApp({ db, logger, adminApiKey, clock = () => new Date() }: AppOptions) {
+export function createApp({
+  db,
+  logger,
+  adminApiKey,
+  clock = () => new Date(),
+  suppressionThreshold = 4,
+}: AppOptions) {
   const requestIds = new WeakMap<Request, string>();
-  return createYoga<Record<string, unknown>, Context>({
+  // The CSV routes call back into this same instance (set just below).
+  let graphqlFetch: (input: string, init: RequestInit) => Promise<Response> = () =>
+    Promise.reject(new Error('not ready'));
+  const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
@@ -94,15 +106,18 @@ export function createApp({ db, logger, adminApiKey, clock = () => new Date() }:
       const given = request.headers.get('x-request-id');
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
       requestIds.set(request, requestId);
-      return buildContext(request, requestId, { prisma: db.prisma, adminApiKey, clock }).catch(
-        (error: Error) => {
-          if (error.name === 'GraphQLError') throw error;
-          logger.error({ err: error, requestId }, 'could not build the request context');
-          throw new GraphQLError(`Unexpected error. If you report it, quote request id ${requestId}.`, {
-            extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } },
-          });
-        },
-      );
+      return buildContext(request, requestId, {
+        prisma: db.prisma,
+        adminApiKey,
+        clock,
+        suppressionThreshold,
+      }).catch((error: Error) => {
+        if (error.name === 'GraphQLError') throw error;
+        logger.error({ err: error, requestId }, 'could not build the request context');
+        throw new GraphQLError(`Unexpected error. If you report it, quote request id ${requestId}.`, {
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } },
+        });
+      });
     },
     plugins: [
       usePersistedOperations({
@@ -110,6 +125,7 @@ export function createApp({ db, logger, adminApiKey, clock = () => new Date() }:
         allowArbitraryOperations: true, // any query by text too: the API is public
       }),
       maskUnexpectedErrors(logger),
+      useCsvReports(() => graphqlFetch),
       {
         onResponse({ request, response }) {
           const id = requestIds.get(request);
@@ -128,4 +144,6 @@ export function createApp({ db, logger, adminApiKey, clock = () => new Date() }:
       }),
     ],
   });
+  graphqlFetch = async (input, init) => yoga.fetch(input, init);
+  return yoga;
 }

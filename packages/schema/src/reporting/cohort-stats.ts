@@ -1,0 +1,194 @@
+// The aggregate behind cohortStats: one parameterised statement with GROUPING SETS (the rows and
+// the total in one pass), run in the database. Dimensions map to fixed SQL expressions from the
+// list below; every value a caller supplies is a bound parameter.
+import { Prisma, type PrismaClient } from '@maths-hubs/db/client';
+import type { StatsValues } from './suppression.ts';
+
+export const DIMENSIONS = [
+  'REGION',
+  'HUB',
+  'PROGRAMME',
+  'PROGRAMME_FAMILY',
+  'MASTERY_PHASE',
+  'ACADEMIC_YEAR',
+  'ROLE',
+  'SCHOOL_PHASE',
+  'LOCAL_AUTHORITY',
+  'ENROLMENT_STATUS',
+] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Dimensions of the cohort itself; the others describe a participant's enrolment. */
+const COHORT_DIMENSIONS = new Set<Dimension>([
+  'REGION',
+  'HUB',
+  'PROGRAMME',
+  'PROGRAMME_FAMILY',
+  'MASTERY_PHASE',
+  'ACADEMIC_YEAR',
+]);
+
+/** Column of each dimension in the `base` and `cohorts` sets below, and its output name. */
+const COLUMN: Record<Dimension, string> = {
+  REGION: 'region_id',
+  HUB: 'hub_id',
+  PROGRAMME: 'programme_id',
+  PROGRAMME_FAMILY: 'family',
+  MASTERY_PHASE: 'mastery_phase',
+  ACADEMIC_YEAR: 'academic_year',
+  ROLE: 'role',
+  SCHOOL_PHASE: 'school_phase',
+  LOCAL_AUTHORITY: 'local_authority',
+  ENROLMENT_STATUS: 'enrolment_status',
+};
+
+export interface StatsFilterValues {
+  regionCodes?: string[] | null;
+  hubCodes?: string[] | null;
+  programmeSlugs?: string[] | null;
+  families?: string[] | null;
+  masteryPhases?: string[] | null;
+  academicYearFrom?: string | null;
+  academicYearTo?: string | null;
+  cohortIds?: number[] | null;
+  roles?: string[] | null;
+  schoolPhases?: string[] | null;
+  localAuthorities?: string[] | null;
+}
+
+export type StatsKeyValues = Partial<Record<Dimension, string | number | null>>;
+
+export interface StatsResult {
+  rows: { key: StatsKeyValues; values: StatsValues }[];
+  total: { key: StatsKeyValues; values: StatsValues };
+}
+
+const list = (values: string[] | null | undefined) => (values && values.length > 0 ? values : null);
+
+/** Conditions on cohorts (the same for the enrolment and the cohort measures). */
+function cohortConditions(f: StatsFilterValues) {
+  return Prisma.sql`c.status <> 'CANCELLED'
+    AND (${list(f.regionCodes)}::text[] IS NULL OR r.code = ANY(${list(f.regionCodes)}::text[]))
+    AND (${list(f.hubCodes)}::text[] IS NULL OR h.code = ANY(${list(f.hubCodes)}::text[]))
+    AND (${list(f.programmeSlugs)}::text[] IS NULL OR p.slug = ANY(${list(f.programmeSlugs)}::text[]))
+    AND (${list(f.families)}::text[] IS NULL OR p.family::text = ANY(${list(f.families)}::text[]))
+    AND (${list(f.masteryPhases)}::text[] IS NULL OR p.mastery_phase::text = ANY(${list(f.masteryPhases)}::text[]))
+    AND (${f.academicYearFrom ?? null}::text IS NULL OR c.academic_year >= ${f.academicYearFrom ?? null}::text)
+    AND (${f.academicYearTo ?? null}::text IS NULL OR c.academic_year <= ${f.academicYearTo ?? null}::text)
+    AND (${f.cohortIds && f.cohortIds.length > 0 ? f.cohortIds : null}::int[] IS NULL OR c.id = ANY(${f.cohortIds && f.cohortIds.length > 0 ? f.cohortIds : null}::int[]))`;
+}
+
+const int = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+export async function cohortStats(
+  prisma: PrismaClient,
+  groupBy: Dimension[],
+  f: StatsFilterValues,
+): Promise<StatsResult> {
+  const dims = [...new Set(groupBy)];
+  const enrolmentLevel =
+    dims.some((d) => !COHORT_DIMENSIONS.has(d)) ||
+    !!(list(f.roles) || list(f.schoolPhases) || list(f.localAuthorities));
+  const cols = dims.map((d) => Prisma.raw(COLUMN[d]));
+  const keyList = cols.length > 0 ? Prisma.join(cols, ', ') : Prisma.empty;
+  const sets = cols.length > 0 ? Prisma.sql`GROUPING SETS ((${keyList}), ())` : Prisma.sql`()`;
+  const grouping = cols.length > 0 ? Prisma.sql`GROUPING(${keyList})` : Prisma.sql`0`;
+  const selectKeys = cols.length > 0 ? Prisma.sql`${keyList},` : Prisma.empty;
+  const join =
+    cols.length > 0
+      ? Prisma.sql`ON e.g = k.g AND ${Prisma.join(
+          dims.map((d) => Prisma.raw(`e.${COLUMN[d]} IS NOT DISTINCT FROM k.${COLUMN[d]}`)),
+          ' AND ',
+        )}`
+      : Prisma.sql`ON e.g = k.g`;
+
+  const rows = await prisma.$queryRaw<Record<string, unknown>[]>`
+    WITH scope AS (
+      SELECT c.id AS cohort_id, c.capacity, c.places_taken, c.hub_id, coalesce(c.region_id, h.region_id) AS region_id,
+             c.programme_id, p.family::text AS family, p.mastery_phase::text AS mastery_phase, c.academic_year,
+             (SELECT max(f.amount_pence) FROM funding_line f WHERE f.programme_id = p.id AND f.unit = 'PER_DEPARTMENT') AS per_department
+        FROM cohort c JOIN programme p ON p.id = c.programme_id
+        LEFT JOIN hub h ON h.id = c.hub_id LEFT JOIN region r ON r.id = coalesce(c.region_id, h.region_id)
+       WHERE ${cohortConditions(f)}
+    ), base AS (
+      SELECT s.*, e.id AS enrolment_id, e.participant_id, e.school_id, e.role::text AS role, e.status::text AS enrolment_status,
+             sc.phase::text AS school_phase, sc.local_authority
+        FROM scope s JOIN enrolment e ON e.cohort_id = s.cohort_id LEFT JOIN school sc ON sc.id = e.school_id
+       WHERE (${list(f.roles)}::text[] IS NULL OR e.role::text = ANY(${list(f.roles)}::text[]))
+         AND (${list(f.schoolPhases)}::text[] IS NULL OR sc.phase::text = ANY(${list(f.schoolPhases)}::text[]))
+         AND (${list(f.localAuthorities)}::text[] IS NULL OR sc.local_authority = ANY(${list(f.localAuthorities)}::text[]))
+    ), attended AS (
+      SELECT a.enrolment_id, count(*) FILTER (WHERE a.status = 'PRESENT') AS present, count(*) AS recorded
+        FROM attendance a WHERE a.enrolment_id IN (SELECT enrolment_id FROM base) GROUP BY a.enrolment_id
+    ), e AS (
+      SELECT ${selectKeys} ${grouping} AS g,
+             count(DISTINCT b.cohort_id) AS cohorts_enrolled, count(DISTINCT b.school_id) AS schools,
+             count(DISTINCT b.participant_id) AS participants, count(*) AS enrolments,
+             count(*) FILTER (WHERE b.enrolment_status = 'COMPLETED') AS completed,
+             count(*) FILTER (WHERE b.enrolment_status = 'WITHDRAWN') AS withdrawn,
+             sum(a.present) AS present, sum(a.recorded) AS recorded
+        FROM base b LEFT JOIN attended a ON a.enrolment_id = b.enrolment_id
+       GROUP BY ${sets}
+    ), k AS (
+      ${
+        enrolmentLevel
+          ? // Places and money belong to cohorts: not reported by enrolment dimensions.
+            Prisma.sql`SELECT ${selectKeys} g, NULL::bigint AS cohorts, NULL::bigint AS places_offered,
+                NULL::bigint AS places_filled, NULL::bigint AS funding FROM e WHERE false`
+          : Prisma.sql`SELECT ${selectKeys} ${grouping} AS g, count(*) AS cohorts, sum(capacity) AS places_offered,
+                sum(places_taken) AS places_filled, sum(places_taken * coalesce(per_department, 0)) AS funding
+                FROM scope GROUP BY ${sets}`
+      }
+    )
+    SELECT ${
+      cols.length > 0
+        ? Prisma.join(
+            dims.map((d) => Prisma.raw(`coalesce(e.${COLUMN[d]}, k.${COLUMN[d]}) AS ${COLUMN[d]}`)),
+            ', ',
+          )
+        : Prisma.sql`NULL AS none`
+    },
+           coalesce(e.g, k.g) AS g, e.cohorts_enrolled, e.schools, e.participants, e.enrolments, e.completed, e.withdrawn,
+           e.present, e.recorded, k.cohorts, k.places_offered, k.places_filled, k.funding
+      FROM e FULL JOIN k ${join}
+     ORDER BY ${
+       cols.length > 0
+         ? Prisma.join(
+             dims.map((d) => Prisma.raw(`${COLUMN[d]} NULLS FIRST`)),
+             ', ',
+           )
+         : Prisma.sql`1`
+     }`;
+
+  const toValues = (r: Record<string, unknown>): StatsValues => {
+    const completed = int(r.completed) ?? 0;
+    const withdrawn = int(r.withdrawn) ?? 0;
+    const recorded = int(r.recorded) ?? 0;
+    return {
+      cohorts: enrolmentLevel ? (int(r.cohorts_enrolled) ?? 0) : (int(r.cohorts) ?? 0),
+      schools: int(r.schools) ?? 0,
+      participants: int(r.participants) ?? 0,
+      enrolments: int(r.enrolments) ?? 0,
+      completed,
+      withdrawn,
+      completionRate: completed + withdrawn > 0 ? completed / (completed + withdrawn) : null,
+      attendanceRate: recorded > 0 ? (int(r.present) ?? 0) / recorded : null,
+      // Places and money belong to cohorts, not to roles, school phases or enrolment statuses.
+      placesOffered: enrolmentLevel ? null : (int(r.places_offered) ?? 0),
+      placesFilled: enrolmentLevel ? null : (int(r.places_filled) ?? 0),
+      fundingPence: enrolmentLevel ? null : (int(r.funding) ?? 0),
+    };
+  };
+  const keyOf = (r: Record<string, unknown>): StatsKeyValues =>
+    Object.fromEntries(dims.map((d) => [d, (r[COLUMN[d]] as string | number | null) ?? null]));
+
+  const totalRow = rows.find((r) => Number(r.g) !== 0 || dims.length === 0);
+  const empty = { key: {}, values: toValues({}) };
+  return {
+    rows:
+      dims.length === 0
+        ? []
+        : rows.filter((r) => Number(r.g) === 0).map((r) => ({ key: keyOf(r), values: toValues(r) })),
+    total: totalRow ? { key: {}, values: toValues(totalRow) } : empty,
+  };
+}

@@ -1,0 +1,265 @@
+// Reporting: aggregates computed in the database, anonymised for everyone below national admin.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cohortStatsCsv } from '../src/reports.ts';
+import { type Caller, type TestApi, testApi } from './helpers/api.ts';
+import { testDbKind } from './helpers/fixtures.ts';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await testApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const MEASURES =
+  'cohorts schools participants enrolments completed withdrawn completionRate attendanceRate placesOffered placesFilled fundingPence suppressed';
+const COUNTS = ['schools', 'participants', 'enrolments', 'completed', 'withdrawn', 'placesFilled'] as const;
+const ADDITIVE = [
+  'enrolments',
+  'completed',
+  'withdrawn',
+  'placesOffered',
+  'placesFilled',
+  'fundingPence',
+] as const;
+const QUERY = `query($groupBy: [StatsDimension!]!, $filter: StatsFilter) {
+  cohortStats(groupBy: $groupBy, filter: $filter) {
+    rows { key { region { code } hub { code } programme { slug } programmeFamily masteryPhase academicYear role schoolPhase localAuthority enrolmentStatus } ${MEASURES} }
+    total { ${MEASURES} }
+  }
+}`;
+const stats = async (groupBy: string[], filter: Record<string, unknown> = {}, as: Caller = 'admin') =>
+  (await api.ok(QUERY, { groupBy, filter }, as)).cohortStats as { rows: any[]; total: any };
+
+const GROUPINGS = [
+  ['REGION'],
+  ['HUB'],
+  ['PROGRAMME'],
+  ['PROGRAMME_FAMILY'],
+  ['MASTERY_PHASE'],
+  ['ACADEMIC_YEAR'],
+  ['ROLE'],
+  ['SCHOOL_PHASE'],
+  ['LOCAL_AUTHORITY'],
+  ['ENROLMENT_STATUS'],
+  ['HUB', 'ACADEMIC_YEAR'],
+  ['PROGRAMME', 'ROLE'],
+  ['HUB', 'PROGRAMME', 'ACADEMIC_YEAR'],
+  ['REGION', 'ENROLMENT_STATUS'],
+];
+
+describe(`cohortStats for national admins (${testDbKind()})`, () => {
+  it('gives totals equal to the sum of the rows', async () => {
+    for (const groupBy of [['REGION'], ['HUB', 'ACADEMIC_YEAR'], ['ROLE'], ['ENROLMENT_STATUS']]) {
+      const s = await stats(groupBy);
+      for (const m of ADDITIVE) {
+        if (s.total[m] === null) continue; // places and money are not reported by enrolment dimensions
+        expect(
+          s.rows.reduce((a, r) => a + r[m], 0),
+          `${groupBy} ${m}`,
+        ).toBe(s.total[m]);
+      }
+      expect(s.rows.every((r) => r.suppressed === false)).toBe(true);
+    }
+  });
+
+  it('counts exactly what the database holds', async () => {
+    const s = await stats(['HUB']);
+    const rows = await api.db.sql.query<{
+      code: string;
+      enrolments: number;
+      participants: number;
+      completed: number;
+    }>(
+      `SELECT h.code, count(*)::int AS enrolments, count(DISTINCT e.participant_id)::int AS participants,
+              count(*) FILTER (WHERE e.status = 'COMPLETED')::int AS completed
+         FROM enrolment e JOIN cohort c ON c.id = e.cohort_id JOIN hub h ON h.id = c.hub_id
+        WHERE c.status <> 'CANCELLED' GROUP BY h.code ORDER BY h.code`,
+    );
+    const byHub = new Map(s.rows.map((r) => [r.key.hub?.code, r]));
+    for (const row of rows) {
+      expect(byHub.get(row.code)).toMatchObject({
+        enrolments: row.enrolments,
+        participants: row.participants,
+        completed: row.completed,
+      });
+    }
+    const [places] = await api.db.sql.query<{ offered: number; filled: number }>(
+      `SELECT sum(capacity)::int AS offered, sum(places_taken)::int AS filled FROM cohort WHERE status <> 'CANCELLED'`,
+    );
+    const all = await stats([]);
+    expect(all.total).toMatchObject({ placesOffered: places!.offered, placesFilled: places!.filled });
+    expect(all.rows).toEqual([]);
+  });
+
+  it('narrows by every filter', async () => {
+    const wm = await stats(['HUB'], { regionCodes: ['WM'] });
+    expect(wm.rows.map((r) => r.key.hub.code)).toEqual(['WM1', 'WM2', 'WM3', 'WM4']);
+    const two = await stats(['HUB'], { hubCodes: ['WM1', 'NW6'] });
+    expect(two.rows.map((r) => r.key.hub.code)).toEqual(['NW6', 'WM1']);
+    const years = await stats(['ACADEMIC_YEAR'], { academicYearFrom: '2023/24', academicYearTo: '2024/25' });
+    expect(years.rows.map((r) => r.key.academicYear)).toEqual(['2023/24', '2024/25']);
+    const ect = await stats(['PROGRAMME'], { roles: ['ECT'] });
+    expect(ect.rows.map((r) => r.key.programme.slug).sort()).toEqual([
+      'sktm-secondary-ect-phase-1',
+      'sktm-secondary-ect-phase-2',
+    ]);
+    const family = await stats(['PROGRAMME_FAMILY'], { families: ['SKTM'] });
+    expect(family.rows.map((r) => r.key.programmeFamily)).toEqual(['SKTM']);
+    const dev = await stats(['MASTERY_PHASE'], {
+      masteryPhases: ['DEVELOPMENT'],
+      programmeSlugs: ['secondary-tfm-development'],
+    });
+    expect(dev.rows.map((r) => r.key.masteryPhase)).toEqual(['DEVELOPMENT']);
+    const phase = await stats(['SCHOOL_PHASE'], { schoolPhases: ['SECONDARY'] });
+    expect(phase.rows.map((r) => r.key.schoolPhase)).toEqual(['SECONDARY']);
+    const la = await stats(['LOCAL_AUTHORITY'], { localAuthorities: ['Dudley', 'Sandwell'] });
+    expect(la.rows.map((r) => r.key.localAuthority)).toEqual(['Dudley', 'Sandwell']);
+    const all = await stats([]);
+    expect(wm.total.enrolments).toBeLessThan(all.total.enrolments);
+  });
+
+  it('leaves places and money out when grouped by an enrolment dimension', async () => {
+    const byRole = await stats(['ROLE']);
+    expect(byRole.rows.every((r) => r.placesOffered === null && r.fundingPence === null)).toBe(true);
+  });
+});
+
+describe(`cohortStats anonymised (${testDbKind()})`, () => {
+  for (const caller of ['anonymous', 'analyst', 'wm1Staff'] as const) {
+    it(`shows ${caller} no count from 1 to 4, and nothing a withheld count could be worked out from`, async () => {
+      for (const groupBy of GROUPINGS) {
+        const s = await stats(groupBy, { regionCodes: ['WM'] }, caller);
+        for (const row of [...s.rows, s.total]) {
+          for (const m of COUNTS) {
+            const v = row[m];
+            expect(v === null || v === 0 || v >= 5, `${groupBy} ${m}=${v}`).toBe(true);
+          }
+          if (row.completed === null || row.withdrawn === null) expect(row.completionRate).toBeNull();
+          if (row.placesFilled === null) expect(row.fundingPence).toBeNull();
+          // (places are null by design, not withheld, when grouped by an enrolment dimension)
+          const withheld = COUNTS.some(
+            (m) => row[m] === null && !(m === 'placesFilled' && row.placesOffered === null),
+          );
+          if (withheld) expect(row.suppressed).toBe(true);
+        }
+        for (const m of COUNTS) {
+          if (s.total[m] === null) continue;
+          const withheld = s.rows.filter((r) => r[m] === null).length;
+          expect(withheld === 1, `${groupBy}: exactly one ${m} withheld`).toBe(false);
+        }
+      }
+    });
+  }
+
+  it('withholds what an admin sees exactly', async () => {
+    const exact = await stats(['HUB', 'ACADEMIC_YEAR', 'ROLE'], { regionCodes: ['WM'] });
+    const small = exact.rows.filter((r) => r.participants >= 1 && r.participants <= 4);
+    expect(small.length).toBeGreaterThan(0);
+    const anonymised = await stats(['HUB', 'ACADEMIC_YEAR', 'ROLE'], { regionCodes: ['WM'] }, 'anonymous');
+    expect(anonymised.rows.filter((r) => r.participants === null).length).toBeGreaterThanOrEqual(
+      small.length,
+    );
+  });
+
+  it('answers the single-object cases: Cohort.stats, Hub.stats and Programme.stats', async () => {
+    const data = await api.ok(
+      `{
+      hub(code: "WM1") { stats(academicYear: "2024/25") { enrolments cohorts suppressed } all: stats { enrolments } }
+      programme(slug: "secondary-tfm-development") { stats(academicYear: "2024/25") { enrolments placesFilled } }
+      cohorts(first: 1, filter: { hubCode: "WM1", status: [COMPLETED] }) { nodes { code stats { enrolments completed } } }
+    }`,
+      {},
+      'admin',
+    );
+    const wm1 = await stats([], {
+      hubCodes: ['WM1'],
+      academicYearFrom: '2024/25',
+      academicYearTo: '2024/25',
+    });
+    expect(data.hub.stats.enrolments).toBe(wm1.total.enrolments);
+    expect(data.hub.all.enrolments).toBeGreaterThan(data.hub.stats.enrolments);
+    const [row] = await api.db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM enrolment e JOIN cohort c ON c.id = e.cohort_id WHERE c.code = $1`,
+      [data.cohorts.nodes[0].code],
+    );
+    expect(data.cohorts.nodes[0].stats.enrolments).toBe(row!.n);
+  });
+});
+
+describe(`progression (${testDbKind()})`, () => {
+  it('counts schools that went from Development to Embedding the following year', async () => {
+    const q = `{ progression(fromProgramme: "secondary-tfm-development", toProgramme: "secondary-tfm-embedding-year-support", fromYear: "2023/24") {
+      toYear schools schoolsProgressed schoolRate participants participantsProgressed suppressed } }`;
+    const exact = (await api.ok(q, {}, 'admin')).progression;
+    const [row] = await api.db.sql.query<{ schools: number; progressed: number }>(
+      `WITH d AS (SELECT DISTINCT e.school_id FROM enrolment e JOIN cohort c ON c.id = e.cohort_id JOIN programme p ON p.id = c.programme_id
+                   WHERE p.slug = 'secondary-tfm-development' AND c.academic_year = '2023/24' AND c.status <> 'CANCELLED'),
+            m AS (SELECT DISTINCT e.school_id FROM enrolment e JOIN cohort c ON c.id = e.cohort_id JOIN programme p ON p.id = c.programme_id
+                   WHERE p.slug = 'secondary-tfm-embedding-year-support' AND c.academic_year = '2024/25' AND c.status <> 'CANCELLED')
+       SELECT (SELECT count(*) FROM d)::int AS schools, (SELECT count(*) FROM d WHERE school_id IN (SELECT school_id FROM m))::int AS progressed`,
+    );
+    expect(exact).toMatchObject({
+      toYear: '2024/25',
+      schools: row!.schools,
+      schoolsProgressed: row!.progressed,
+      suppressed: false,
+    });
+    expect(exact.schoolsProgressed).toBeGreaterThan(0);
+  });
+
+  it('withholds small progression counts, and the complement that would reveal them', async () => {
+    const q = `{ progression(fromProgramme: "sktm-secondary-ect-phase-1", toProgramme: "sktm-secondary-ect-phase-2", fromYear: "2023/24") {
+      schools schoolsProgressed participants participantsProgressed suppressed } }`;
+    const exact = (await api.ok(q, {}, 'admin')).progression;
+    const shown = (await api.ok(q, {}, 'anonymous')).progression;
+    for (const [all, part] of [
+      ['schools', 'schoolsProgressed'],
+      ['participants', 'participantsProgressed'],
+    ] as const) {
+      const p = exact[part];
+      const rest = exact[all] - p;
+      if ((p >= 1 && p <= 4) || (rest >= 1 && rest <= 4)) expect(shown[part]).toBeNull();
+      else expect(shown[part]).toBe(p);
+    }
+  });
+});
+
+describe(`CSV export (${testDbKind()})`, () => {
+  it('equals the GraphQL result, with the same roles and suppression', async () => {
+    for (const caller of ['admin', 'anonymous'] as const) {
+      const response = await api.app.fetch(
+        'http://localhost/reports/cohort-stats.csv?groupBy=HUB,ACADEMIC_YEAR&regionCodes=WM&academicYearFrom=2023/24',
+        { headers: caller === 'admin' ? { authorization: `Bearer ${api.keys.admin}` } : {} },
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+      const csv = await response.text();
+      const graphql = await stats(
+        ['HUB', 'ACADEMIC_YEAR'],
+        { regionCodes: ['WM'], academicYearFrom: '2023/24' },
+        caller,
+      );
+      expect(csv).toBe(cohortStatsCsv(['HUB', 'ACADEMIC_YEAR'], graphql));
+      expect(csv.split('\r\n')[0]).toBe(
+        'hub,academicYear,cohorts,schools,participants,enrolments,completed,withdrawn,completionRate,attendanceRate,placesOffered,placesFilled,fundingPence,suppressed',
+      );
+      expect(csv).toContain('\r\nTOTAL,');
+    }
+  });
+
+  it('explains bad parameters and bad keys', async () => {
+    const bad = await api.app.fetch('http://localhost/reports/cohort-stats.csv?groupBy=COUNTY');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/Unknown groupBy dimension COUNTY/);
+    const year = await api.app.fetch(
+      'http://localhost/reports/cohort-stats.csv?groupBy=HUB&academicYearFrom=2023-24',
+    );
+    expect(year.status).toBe(400);
+    const key = await api.app.fetch('http://localhost/reports/cohort-stats.csv?groupBy=HUB', {
+      headers: { authorization: 'Bearer nope' },
+    });
+    expect(key.status).toBe(401);
+  });
+});
