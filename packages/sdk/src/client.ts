@@ -79,6 +79,7 @@ export function createBaseClient(options: ClientOptions) {
    */
   async function request<D extends Document>(
     document: D,
+    // biome-ignore lint/complexity/noBannedTypes: `{} extends V` asks whether every variable is optional
     ...[variables, requestOptions]: {} extends VariablesOf<D>
       ? [variables?: VariablesOf<D>, options?: RequestOptions]
       : [variables: VariablesOf<D>, options?: RequestOptions]

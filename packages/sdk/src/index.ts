@@ -32,6 +32,7 @@ const operations = {
 };
 
 type Operations = typeof operations;
+// biome-ignore lint/complexity/noBannedTypes: `{} extends V` asks whether every variable is optional
 type Method<D> =
   {} extends VariablesOf<D>
     ? (variables?: VariablesOf<D>, options?: RequestOptions) => Promise<ResultOf<D>>

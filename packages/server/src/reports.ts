@@ -1,3 +1,4 @@
+/* biome-ignore-all lint/suspicious/noExplicitAny: rows are the JSON of a GraphQL response */
 // CSV exports for analysts who live in spreadsheets. Each export runs the same GraphQL query,
 // through the same Yoga instance, with the caller's own Authorization header: the same roles and
 // the same suppression as the API, by construction.

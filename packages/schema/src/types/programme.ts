@@ -52,7 +52,7 @@ export const ProgrammeYear = builder.prismaObject('ProgrammeYear', {
   }),
 });
 
-const EligibilityRule = builder.prismaObject('EligibilityRule', {
+builder.prismaObject('EligibilityRule', {
   description: 'One eligibility rule of a programme, in words and, where it can be, as a check.',
   fields: (t) => ({
     description: t.exposeString('description', { description: 'The rule in plain words.' }),
@@ -71,7 +71,7 @@ const EligibilityRule = builder.prismaObject('EligibilityRule', {
   }),
 });
 
-const FundingLine = builder.prismaObject('FundingLine', {
+builder.prismaObject('FundingLine', {
   description: 'Money attached to a programme.',
   fields: (t) => ({
     payer: t.expose('payer', { type: FundingPayer, description: 'Who pays.' }),
@@ -89,7 +89,7 @@ const FundingLine = builder.prismaObject('FundingLine', {
   }),
 });
 
-const ProgrammeLink = builder.prismaObject('ProgrammeLink', {
+builder.prismaObject('ProgrammeLink', {
   description: 'A step between two programmes: `from` leads to `to`.',
   fields: (t) => ({
     from: t.relation('from', { description: 'The earlier programme.' }),
