@@ -6,6 +6,8 @@ import { persistedHashes } from './generated/persisted.ts';
 /** A typed document (from this SDK or your own codegen) or a plain GraphQL string. */
 // biome-ignore lint/suspicious/noExplicitAny: variance of the decoration's phantom types
 export type Document<TResult = any, TVariables = any> = DocumentTypeDecoration<TResult, TVariables> | string;
+/** Assignable to a variables type exactly when none of its variables is required. */
+export type AllOptional = Record<string, never>;
 export type ResultOf<D> = D extends DocumentTypeDecoration<infer R, infer _V> ? R : unknown;
 export type VariablesOf<D> =
   D extends DocumentTypeDecoration<infer _R, infer V> ? V : Record<string, unknown>;
@@ -79,8 +81,7 @@ export function createBaseClient(options: ClientOptions) {
    */
   async function request<D extends Document>(
     document: D,
-    // biome-ignore lint/complexity/noBannedTypes: `{} extends V` asks whether every variable is optional
-    ...[variables, requestOptions]: {} extends VariablesOf<D>
+    ...[variables, requestOptions]: AllOptional extends VariablesOf<D>
       ? [variables?: VariablesOf<D>, options?: RequestOptions]
       : [variables: VariablesOf<D>, options?: RequestOptions]
   ): Promise<ResultOf<D>> {

@@ -1,5 +1,6 @@
 // @maths-hubs/sdk — the typed client for the Maths Hubs API.
 import {
+  type AllOptional,
   type ClientOptions,
   createBaseClient,
   type RequestOptions,
@@ -32,9 +33,8 @@ const operations = {
 };
 
 type Operations = typeof operations;
-// biome-ignore lint/complexity/noBannedTypes: `{} extends V` asks whether every variable is optional
 type Method<D> =
-  {} extends VariablesOf<D>
+  AllOptional extends VariablesOf<D>
     ? (variables?: VariablesOf<D>, options?: RequestOptions) => Promise<ResultOf<D>>
     : (variables: VariablesOf<D>, options?: RequestOptions) => Promise<ResultOf<D>>;
 
