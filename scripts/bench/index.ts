@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { benchApi } from './api.ts';
 import { benchColdStart, benchNationalSeed } from './platform.ts';
+import { benchStats } from './stats.ts';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const wanted = new Set(process.argv.slice(2));
@@ -19,6 +20,7 @@ nationalUrl.pathname = '/maths_hubs_bench';
 // The API benchmarks read the national dataset; `national-seed` (re)creates it.
 if (run('national-seed')) await benchNationalSeed(adminUrl);
 if (run('api')) await benchApi(nationalUrl.toString());
+if (run('stats')) await benchStats(nationalUrl.toString());
 
 if (run('sdk-size')) {
   const { measureBundles } = await import('../../packages/sdk/scripts/size.ts');
