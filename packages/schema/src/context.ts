@@ -26,4 +26,6 @@ export interface Context {
   now: Date;
   /** Counts from 1 to this are withheld from statistics for everyone below national admin. */
   suppressionThreshold: number;
+  /** Objects this request created ("Application:12"), which its caller may read back whatever their role. */
+  grants: Set<string>;
 }

@@ -55,5 +55,6 @@ export async function buildContext(request: Request, requestId: string, deps: Co
     loaders: createLoaders(deps.prisma),
     now: deps.clock(),
     suppressionThreshold: deps.suppressionThreshold,
+    grants: new Set(),
   };
 }

@@ -1,0 +1,95 @@
+// Eligibility as data: each programme's rules (EligibilityRule rows) checked against facts about
+// the school, the cohort and the people named. A plain function, unit-tested.
+import type { UserErrorShape } from '../types/user-error.ts';
+
+export interface RuleRow {
+  kind: string;
+  description: string;
+  schoolPhases: string[];
+  requiredProgrammeSlug: string | null;
+}
+
+export interface EligibilityFacts {
+  school: { stateFunded: boolean; phase: string; localAuthority: string };
+  cohort: { academicYear: string; areasServed: string[] };
+  /** "slug|2023/24" for each programme year the school took part in (an accepted place). */
+  schoolProgrammeYears: Set<string>;
+  /** Programme slugs each named person (by email) has completed or is taking. */
+  peopleProgrammes: Map<string, Set<string>>;
+}
+
+const previousYear = (year: string) => {
+  const start = Number(year.slice(0, 4)) - 1;
+  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+};
+
+/** Returns one INELIGIBLE error per rule not met, saying which and why. */
+export function checkEligibility(rules: RuleRow[], facts: EligibilityFacts): UserErrorShape[] {
+  const fail = (message: string): UserErrorShape => ({
+    field: ['input', 'schoolUrn'],
+    message,
+    code: 'INELIGIBLE',
+  });
+  const errors: UserErrorShape[] = [];
+  for (const rule of rules) {
+    const required = rule.requiredProgrammeSlug;
+    switch (rule.kind) {
+      case 'STATE_FUNDED_IN_ENGLAND':
+        if (!facts.school.stateFunded)
+          errors.push(fail(`${rule.description} This school is not state-funded.`));
+        break;
+      case 'SCHOOL_PHASE':
+        if (rule.schoolPhases.length > 0 && !rule.schoolPhases.includes(facts.school.phase)) {
+          errors.push(
+            fail(
+              `${rule.description} This school's phase is ${facts.school.phase.toLowerCase().replaceAll('_', ' ')}.`,
+            ),
+          );
+        }
+        break;
+      case 'SCHOOL_IN_COHORT_AREA':
+        break; // checked for every cohort below, whether or not the programme lists it
+      case 'COMPLETED_PROGRAMME_PREVIOUS_YEAR': {
+        const year = previousYear(facts.cohort.academicYear);
+        if (required && !facts.schoolProgrammeYears.has(`${required}|${year}`)) {
+          errors.push(fail(`${rule.description} This school did not take part in ${required} in ${year}.`));
+        }
+        break;
+      }
+      case 'SCHOOL_IN_PROGRAMME':
+        if (
+          required &&
+          ![...facts.schoolProgrammeYears].some(
+            (k) => k.startsWith(`${required}|`) && k.split('|')[1]! <= facts.cohort.academicYear,
+          )
+        ) {
+          errors.push(fail(`${rule.description} This school has no place in ${required}.`));
+        }
+        break;
+      case 'COMPLETED_PROGRAMME': {
+        if (!required) break;
+        const missing = [...facts.peopleProgrammes.entries()]
+          .filter(([, slugs]) => !slugs.has(required))
+          .map(([email]) => email);
+        if (missing.length > 0)
+          errors.push({
+            ...fail(`${rule.description} Not found for: ${missing.join(', ')}.`),
+            field: ['input', 'advocates'],
+          });
+        break;
+      }
+      default:
+        break; // TEXT_ONLY: guidance, not checked
+    }
+  }
+  // A cohort that names areas takes schools from those areas only.
+  const areas = facts.cohort.areasServed.map((a) => a.toLowerCase());
+  if (areas.length > 0 && !areas.includes(facts.school.localAuthority.toLowerCase())) {
+    errors.push(
+      fail(
+        `This cohort takes schools in ${facts.cohort.areasServed.join(', ')} only; this school is in ${facts.school.localAuthority}.`,
+      ),
+    );
+  }
+  return errors;
+}
