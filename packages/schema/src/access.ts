@@ -23,3 +23,11 @@ export function visibleParticipants(ctx: Context): Prisma.ParticipantWhereInput 
   const hubId = ctx.viewer.role === 'HUB_STAFF' ? (ctx.viewer.hubId ?? -1) : -1;
   return { OR: [{ school: { hubId } }, { enrolments: { some: { cohort: { hubId } } } }] };
 }
+
+/** Hub staff manage their own hub's cohorts; national admins manage every cohort. */
+export function canManageHub(ctx: Context, hubId: number | null): boolean {
+  return (
+    ctx.viewer.role === 'NATIONAL_ADMIN' ||
+    (ctx.viewer.role === 'HUB_STAFF' && hubId !== null && ctx.viewer.hubId === hubId)
+  );
+}

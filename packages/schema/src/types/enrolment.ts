@@ -29,3 +29,121 @@ export const Enrolment = builder.prismaNode('Enrolment', {
 });
 
 export const EnrolmentConnection = namedConnection(Enrolment, 'Enrolment', 'enrolments');
+
+// ───────────── mutation: updateEnrolmentStatus ─────────────
+
+import { canManageHub } from '../access.ts';
+import { audit, decodeId } from '../audit.ts';
+import type { Context } from '../context.ts';
+import { canMove, ENROLMENT_TRANSITIONS } from '../rules/lifecycle.ts';
+import { UserError, type UserErrorShape } from './user-error.ts';
+
+type EnrolmentRow = NonNullable<Awaited<ReturnType<Context['prisma']['enrolment']['findUnique']>>>;
+
+const UpdateEnrolmentStatusInput = builder.inputType('UpdateEnrolmentStatusInput', {
+  description: 'A change of an enrolment’s status.',
+  fields: (t) => ({
+    enrolmentId: t.id({ required: true, description: 'The enrolment’s global ID.' }),
+    status: t.field({
+      type: EnrolmentStatus,
+      required: true,
+      description: 'The new status: APPLIED → ACCEPTED → ACTIVE → COMPLETED, or WITHDRAWN/DECLINED.',
+    }),
+  }),
+});
+
+const UpdateEnrolmentStatusPayload = builder
+  .objectRef<{ enrolment: EnrolmentRow | null; userErrors: UserErrorShape[] }>('UpdateEnrolmentStatusPayload')
+  .implement({
+    description: 'The result of updateEnrolmentStatus.',
+    fields: (t) => ({
+      enrolment: t.expose('enrolment', { type: Enrolment, nullable: true, description: 'The enrolment.' }),
+      userErrors: t.expose('userErrors', {
+        type: [UserError],
+        description: 'What was wrong with the input, if anything.',
+      }),
+    }),
+  });
+
+builder.mutationField('updateEnrolmentStatus', (t) =>
+  t.field({
+    type: UpdateEnrolmentStatusPayload,
+    description: 'Moves an enrolment along its lifecycle (staff of the cohort’s hub, or a national admin).',
+    args: { input: t.arg({ type: UpdateEnrolmentStatusInput, required: true, description: 'The change.' }) },
+    resolve: async (_root, { input }, ctx) => {
+      const id = decodeId(String(input.enrolmentId), 'Enrolment');
+      const before =
+        id === null
+          ? null
+          : await ctx.prisma.enrolment.findUnique({ where: { id }, include: { cohort: true } });
+      if (!before)
+        return {
+          enrolment: null,
+          userErrors: [
+            {
+              field: ['input', 'enrolmentId'],
+              message: 'There is no enrolment with this ID.',
+              code: 'NOT_FOUND' as const,
+            },
+          ],
+        };
+      if (!canManageHub(ctx, before.cohort.hubId)) {
+        return {
+          enrolment: null,
+          userErrors: [
+            {
+              field: null,
+              message: 'Only staff of the cohort’s hub, or a national admin, may change enrolments.',
+              code: 'FORBIDDEN' as const,
+            },
+          ],
+        };
+      }
+      if (before.status === input.status) return { enrolment: before, userErrors: [] };
+      if (!canMove(ENROLMENT_TRANSITIONS, before.status, input.status)) {
+        const next = ENROLMENT_TRANSITIONS[before.status]!;
+        return {
+          enrolment: null,
+          userErrors: [
+            {
+              field: ['input', 'status'],
+              message: `A ${before.status.toLowerCase()} enrolment cannot become ${input.status.toLowerCase()}${next.length ? `: it can become ${next.map((s) => s.toLowerCase()).join(' or ')}` : ''}.`,
+              code: 'INVALID' as const,
+            },
+          ],
+        };
+      }
+      const enrolment = await ctx.prisma.$transaction(async (tx) => {
+        // Conditional on the status read above, so two concurrent changes cannot both apply.
+        const { count } = await tx.enrolment.updateMany({
+          where: { id: before.id, status: before.status },
+          data: { status: input.status },
+        });
+        if (count === 0) return null;
+        await audit(
+          tx,
+          ctx,
+          'updateEnrolmentStatus',
+          'Enrolment',
+          before.id,
+          { status: before.status },
+          { status: input.status },
+        );
+        return tx.enrolment.findUniqueOrThrow({ where: { id: before.id } });
+      });
+      if (!enrolment) {
+        return {
+          enrolment: null,
+          userErrors: [
+            {
+              field: ['input', 'enrolmentId'],
+              message: 'The enrolment changed meanwhile; read it again and retry.',
+              code: 'INVALID' as const,
+            },
+          ],
+        };
+      }
+      return { enrolment, userErrors: [] };
+    },
+  }),
+);
