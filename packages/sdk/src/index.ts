@@ -9,13 +9,16 @@ import {
 } from './client.ts';
 import {
   CohortDocument,
+  CohortStatsDocument,
   HubPageDocument,
   HubsDocument,
   ProgrammePageDocument,
   ProgrammesDocument,
+  ProgressionDocument,
   RecruitingCohortsDocument,
   RegionsDocument,
   SchoolSearchDocument,
+  SubmitApplicationDocument,
   ViewerDocument,
 } from './generated/graphql.ts';
 
@@ -30,6 +33,9 @@ const operations = {
   cohort: CohortDocument,
   schoolSearch: SchoolSearchDocument,
   viewer: ViewerDocument,
+  cohortStats: CohortStatsDocument,
+  progression: ProgressionDocument,
+  submitApplication: SubmitApplicationDocument,
 };
 
 type Operations = typeof operations;

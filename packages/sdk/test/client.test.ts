@@ -52,6 +52,35 @@ describe(`SDK against the server (${testDbKind()})`, () => {
     expect((await client.viewer()).viewer.role).toBe('ANONYMOUS');
   });
 
+  it('ships the reporting queries and the application mutation', async () => {
+    const client = createClient({ url });
+    const stats = await client.cohortStats({ groupBy: ['REGION'] });
+    expect(stats.cohortStats.rows).toHaveLength(10);
+    const progression = await client.progression({
+      fromProgramme: 'secondary-tfm-development',
+      toProgramme: 'secondary-tfm-embedding-year-support',
+      fromYear: '2023/24',
+    });
+    expect(progression.progression.toYear).toBe('2024/25');
+    const result = await client.submitApplication({
+      input: {
+        cohortCode: 'NO-SUCH-COHORT',
+        schoolUrn: '1',
+        contactTelephone: '0121 496 0000',
+        headteacher: { name: 'H', email: 'h@x.org' },
+        headOfDepartment: { name: 'D', email: 'd@x.org', trn: 'UQT' },
+        advocates: [],
+        statement: 'We would like to take part.',
+        commitmentsConfirmed: true,
+      },
+    });
+    // userErrors are data, with the path of each field, never thrown
+    expect(result.submitApplication.application).toBeNull();
+    expect(result.submitApplication.userErrors.map((e) => e.field?.join('.'))).toEqual(
+      expect.arrayContaining(['input.cohortCode', 'input.schoolUrn']),
+    );
+  });
+
   it('sends the API key', async () => {
     const client = createClient({ url, apiKey: api.keys.wm1Staff });
     expect((await client.viewer()).viewer).toMatchObject({ role: 'HUB_STAFF', hub: { code: 'WM1' } });

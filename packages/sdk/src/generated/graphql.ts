@@ -4,6 +4,41 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** A Mastery Advocate (participating teacher). */
+export type AdvocateInput = {
+  /** Their email address. */
+  email: string;
+  /** Their name. */
+  name: string;
+  /** Their role in the maths department. */
+  responsibility: string;
+  /** Teacher Reference Number: 7 digits (RP12/34567 accepted), or UQT. */
+  trn: string;
+  /** Year groups they teach, e.g. "Years 7, 8 and 10". */
+  yearGroupsTaught: string;
+};
+
+/** A person named on the form. */
+export type ApplicationPersonInput = {
+  /** Their email address. */
+  email: string;
+  /** Their name. */
+  name: string;
+};
+
+/** Where an application stands. */
+export type ApplicationStatus =
+  /** Accepted: the school has a place. */
+  | 'ACCEPTED'
+  /** Not accepted. */
+  | 'DECLINED'
+  /** Waiting for the hub’s decision. */
+  | 'SUBMITTED'
+  /** On the waiting list. */
+  | 'WAITLISTED'
+  /** Withdrawn by the school. */
+  | 'WITHDRAWN';
+
 /** Where a cohort is in its lifecycle: PLANNED → RECRUITING → RUNNING → COMPLETED, or CANCELLED. */
 export type CohortStatus =
   /** Will not run. */
@@ -99,6 +134,16 @@ export type FundingUnit =
   | 'PER_SCHOOL'
   /** Travel costs are covered. */
   | 'TRAVEL_COSTS';
+
+/** The head of the maths department. */
+export type HeadOfDepartmentInput = {
+  /** Their email address. */
+  email: string;
+  /** Their name. */
+  name: string;
+  /** Teacher Reference Number: 7 digits (RP12/34567 accepted), or UQT. */
+  trn: string;
+};
 
 /** Narrows the hubs list. All given conditions must hold. */
 export type HubFilter = {
@@ -277,6 +322,75 @@ export type SessionMode =
   /** Online. */
   | 'ONLINE';
 
+/** A dimension to group statistics by. ROLE, SCHOOL_PHASE, LOCAL_AUTHORITY and ENROLMENT_STATUS describe enrolments: grouping by them leaves places and funding (which belong to cohorts) null. */
+export type StatsDimension =
+  /** By academic year. */
+  | 'ACADEMIC_YEAR'
+  /** By enrolment status. */
+  | 'ENROLMENT_STATUS'
+  /** By hub. */
+  | 'HUB'
+  /** By the local authority of the participant’s school. */
+  | 'LOCAL_AUTHORITY'
+  /** By Teaching for Mastery phase. */
+  | 'MASTERY_PHASE'
+  /** By programme. */
+  | 'PROGRAMME'
+  /** By programme family (strand). */
+  | 'PROGRAMME_FAMILY'
+  /** By region (of the hub, or of a regional run). */
+  | 'REGION'
+  /** By the participant’s role in the cohort. */
+  | 'ROLE'
+  /** By the phase of the participant’s school. */
+  | 'SCHOOL_PHASE';
+
+/** Which cohorts and enrolments to count. All given conditions must hold; cancelled cohorts never count. */
+export type StatsFilter = {
+  /** From this academic year on (inclusive). */
+  academicYearFrom?: string | null | undefined;
+  /** Up to this academic year (inclusive). */
+  academicYearTo?: string | null | undefined;
+  /** Only these programme families. */
+  families?: Array<ProgrammeFamily> | null | undefined;
+  /** Only these hubs, e.g. ["WM1", "WM2"]. */
+  hubCodes?: Array<string> | null | undefined;
+  /** Only enrolments for schools in these local authorities (exact names). */
+  localAuthorities?: Array<string> | null | undefined;
+  /** Only these Teaching for Mastery phases. */
+  masteryPhases?: Array<MasteryPhase> | null | undefined;
+  /** Only these programmes. */
+  programmeSlugs?: Array<string> | null | undefined;
+  /** Only these regions, e.g. ["WM"]. */
+  regionCodes?: Array<string> | null | undefined;
+  /** Only enrolments in these roles. */
+  roles?: Array<EnrolmentRole> | null | undefined;
+  /** Only enrolments for schools of these phases. */
+  schoolPhases?: Array<SchoolPhase> | null | undefined;
+};
+
+/** A school’s application to a cohort, as on the 2024/25 Work Group form. */
+export type SubmitApplicationInput = {
+  /** The Mastery Advocates (exactly two for Teaching for Mastery Work Groups). */
+  advocates: Array<AdvocateInput>;
+  /** The cohort applied to, e.g. "WM1-SEC-TFM-DEV-2024-25". */
+  cohortCode: string;
+  /** The school confirms the commitments on the form. */
+  commitmentsConfirmed: boolean;
+  /** The school’s contact telephone number. */
+  contactTelephone: string;
+  /** The head of department. */
+  headOfDepartment: HeadOfDepartmentInput;
+  /** The headteacher or senior leader. */
+  headteacher: ApplicationPersonInput;
+  /** Work with a Mastery Specialist so far (name and nature); leave out for none. */
+  priorSpecialistWork?: string | null | undefined;
+  /** The school’s six-digit URN. */
+  schoolUrn: string;
+  /** The head of department’s statement: about 150 words (at most 165). */
+  statement: string;
+};
+
 /** How sure we are that an earlier hub became a current one. */
 export type SuccessionEvidence =
   /** No document links this earlier hub to a current one. */
@@ -287,6 +401,23 @@ export type SuccessionEvidence =
   | 'PROBABLE_MEDIUM'
   /** The same name appears in both lists. */
   | 'SAME_NAME';
+
+/** Why an input was not accepted. */
+export type UserErrorCode =
+  /** The cohort has no places left. */
+  | 'COHORT_FULL'
+  /** The cohort’s application deadline has passed. */
+  | 'DEADLINE_PASSED'
+  /** This would repeat something that must be unique. */
+  | 'DUPLICATE'
+  /** Your API key may not do this. */
+  | 'FORBIDDEN'
+  /** The school or person does not meet the programme’s eligibility rules. */
+  | 'INELIGIBLE'
+  /** A value is malformed or out of range; `field` says which. */
+  | 'INVALID'
+  /** Something the input refers to does not exist (or is not visible to you). */
+  | 'NOT_FOUND';
 
 /** Who the caller is. */
 export type ViewerRole =
@@ -305,6 +436,14 @@ export type CohortQueryVariables = Exact<{
 
 
 export type CohortQuery = { cohort: { id: string, code: string, name: string, academicYear: string, status: CohortStatus, isRecruiting: boolean, capacity: number, placesTaken: number, placesRemaining: number, applicationDeadline: string | null, startsOn: string | null, endsOn: string | null, areasServed: Array<string>, hub: { code: string, name: string } | null, region: { code: string, name: string } | null, programme: { slug: string, name: string, masteryPhase: MasteryPhase | null, eligibility: Array<{ description: string, check: EligibilityCheck }> }, sessions: Array<{ kind: SessionKind, title: string, startsAt: string, durationMinutes: number, mode: SessionMode }> } | null };
+
+export type CohortStatsQueryVariables = Exact<{
+  groupBy: Array<StatsDimension> | StatsDimension;
+  filter?: StatsFilter | null | undefined;
+}>;
+
+
+export type CohortStatsQuery = { cohortStats: { rows: Array<{ cohorts: number | null, schools: number | null, participants: number | null, enrolments: number | null, completed: number | null, withdrawn: number | null, completionRate: number | null, attendanceRate: number | null, placesOffered: number | null, placesFilled: number | null, fundingPence: number | null, suppressed: boolean, key: { programmeFamily: ProgrammeFamily | null, masteryPhase: MasteryPhase | null, academicYear: string | null, role: EnrolmentRole | null, schoolPhase: SchoolPhase | null, localAuthority: string | null, enrolmentStatus: EnrolmentStatus | null, region: { code: string, name: string } | null, hub: { code: string, name: string } | null, programme: { slug: string, name: string } | null } }>, total: { cohorts: number | null, schools: number | null, participants: number | null, enrolments: number | null, completed: number | null, withdrawn: number | null, completionRate: number | null, attendanceRate: number | null, placesOffered: number | null, placesFilled: number | null, fundingPence: number | null, suppressed: boolean } } };
 
 export type DeepTourQueryVariables = Exact<{
   hubs?: number | null | undefined;
@@ -348,6 +487,15 @@ export type ProgrammesQueryVariables = Exact<{
 
 export type ProgrammesQuery = { programmes: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, slug: string, name: string, family: ProgrammeFamily, phase: ProgrammePhase, kind: ProgrammeKind, masteryPhase: MasteryPhase | null, status: ProgrammeStatus, currentYear: { academicYear: string, status: ProgrammeYearStatus, projectCode: string | null } | null }> } };
 
+export type ProgressionQueryVariables = Exact<{
+  fromProgramme: string;
+  toProgramme: string;
+  fromYear: string;
+}>;
+
+
+export type ProgressionQuery = { progression: { fromYear: string, toYear: string, schools: number | null, schoolsProgressed: number | null, schoolRate: number | null, participants: number | null, participantsProgressed: number | null, participantRate: number | null, suppressed: boolean } };
+
 export type RecruitingCohortsQueryVariables = Exact<{
   hubCode?: string | null | undefined;
   regionCode?: string | null | undefined;
@@ -373,6 +521,13 @@ export type SchoolSearchQueryVariables = Exact<{
 
 
 export type SchoolSearchQuery = { schools: { totalCount: number, nodes: Array<{ id: string, urn: string, name: string, phase: SchoolPhase, type: SchoolType, stateFunded: boolean, localAuthority: string, postcode: string, hub: { code: string, name: string } | null }> } };
+
+export type SubmitApplicationMutationVariables = Exact<{
+  input: SubmitApplicationInput;
+}>;
+
+
+export type SubmitApplicationMutation = { submitApplication: { application: { id: string, status: ApplicationStatus, submittedAt: string, cohort: { code: string, name: string }, school: { urn: string, name: string } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
 export type TourQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -446,6 +601,61 @@ export const CohortDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CohortQuery, CohortQueryVariables>;
+export const CohortStatsDocument = new TypedDocumentString(`
+    query CohortStats($groupBy: [StatsDimension!]!, $filter: StatsFilter) {
+  cohortStats(groupBy: $groupBy, filter: $filter) {
+    rows {
+      key {
+        region {
+          code
+          name
+        }
+        hub {
+          code
+          name
+        }
+        programme {
+          slug
+          name
+        }
+        programmeFamily
+        masteryPhase
+        academicYear
+        role
+        schoolPhase
+        localAuthority
+        enrolmentStatus
+      }
+      cohorts
+      schools
+      participants
+      enrolments
+      completed
+      withdrawn
+      completionRate
+      attendanceRate
+      placesOffered
+      placesFilled
+      fundingPence
+      suppressed
+    }
+    total {
+      cohorts
+      schools
+      participants
+      enrolments
+      completed
+      withdrawn
+      completionRate
+      attendanceRate
+      placesOffered
+      placesFilled
+      fundingPence
+      suppressed
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CohortStatsQuery, CohortStatsQueryVariables>;
 export const DeepTourDocument = new TypedDocumentString(`
     query DeepTour($hubs: Int = 5, $cohorts: Int = 5, $enrolments: Int = 5) {
   hubs(first: $hubs) {
@@ -649,6 +859,25 @@ export const ProgrammesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ProgrammesQuery, ProgrammesQueryVariables>;
+export const ProgressionDocument = new TypedDocumentString(`
+    query Progression($fromProgramme: String!, $toProgramme: String!, $fromYear: AcademicYear!) {
+  progression(
+    fromProgramme: $fromProgramme
+    toProgramme: $toProgramme
+    fromYear: $fromYear
+  ) {
+    fromYear
+    toYear
+    schools
+    schoolsProgressed
+    schoolRate
+    participants
+    participantsProgressed
+    participantRate
+    suppressed
+  }
+}
+    `) as unknown as TypedDocumentString<ProgressionQuery, ProgressionQueryVariables>;
 export const RecruitingCohortsDocument = new TypedDocumentString(`
     query RecruitingCohorts($hubCode: String, $regionCode: String, $programmeSlug: String, $academicYear: AcademicYear, $first: Int = 20, $after: String) {
   cohorts(
@@ -722,6 +951,30 @@ export const SchoolSearchDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SchoolSearchQuery, SchoolSearchQueryVariables>;
+export const SubmitApplicationDocument = new TypedDocumentString(`
+    mutation SubmitApplication($input: SubmitApplicationInput!) {
+  submitApplication(input: $input) {
+    application {
+      id
+      status
+      submittedAt
+      cohort {
+        code
+        name
+      }
+      school {
+        urn
+        name
+      }
+    }
+    userErrors {
+      field
+      message
+      code
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitApplicationMutation, SubmitApplicationMutationVariables>;
 export const TourDocument = new TypedDocumentString(`
     query Tour {
   viewer {

@@ -2,14 +2,17 @@
 /** SHA-256 of each shipped operation's text, by operation name. */
 export const persistedHashes: Record<string, string> = {
   "Cohort": "cdb19232e33a9b9097015e3b931a76a2c9d2b63bbd4dfc7984b2e8c5eca8a41e",
+  "CohortStats": "6b62780b07819002ff7f5bfd74d357a65f8918d0d69f1de4b6bea621dee378a9",
   "DeepTour": "ad65a501d00d84262704fef7b1c63e8ab1a14264164d38eddc93d58b49a21f70",
   "HubPage": "2bca840d8a6b498845783859cac455cbecfc40dc1583d4f9e5a9abcbcc37d5ae",
   "Hubs": "604173a4fe874442e05d4c6783eee7f975a1a184a1f633afbd706ac3c0838990",
   "ProgrammePage": "99aafc92f678b36588011b1e1c5c1b260817e1d12433cf19cb27ae329af9870b",
   "Programmes": "b3fb603ba75a3cd05336b67f08a31e8073904ef47dbc3f59a02bd0ab17fb71b4",
+  "Progression": "ce82c507f55a3d0668660b94847bfde3ae34ffbfc5aabc0f19171df13f3cb769",
   "RecruitingCohorts": "35b842a94e8dd898a9bff8b652e20347e48d8520911312b04ca3fb9e90e225ba",
   "Regions": "17e1f1213a683523a3a008073cf32f804a25a75f8009c4c69b1e63e78cdcf523",
   "SchoolSearch": "7fab9fe7c051dd3f693cb07b5eb2889bf30db0b1ec441b63cc0fd328aa9c166e",
+  "SubmitApplication": "d0f3950d7520ae443f9ab5b8de2a1b6d5b363dcf1838bfc3f8436a5d37e5e4cb",
   "Tour": "d874c97a77af4285e56eeca31ebb890bc7670188f5c3129b4d00c14a91206e20",
   "Viewer": "889254a0f01f4029b40e5fcfc3a35bc05e5fa5507e8d6e0abe22c91785e27fe4"
 };
