@@ -218,17 +218,81 @@ describe(`eligibility (${testDbKind()})`, () => {
     );
   });
 
-  it('takes Embedding schools only after a Development Work Group the year before', async () => {
-    const [embedding] = await api.db.sql.query<{ code: string; year: string }>(
-      `SELECT c.code, c.academic_year AS year FROM cohort c JOIN programme p ON p.id = c.programme_id
-        WHERE p.slug = 'secondary-tfm-embedding-year-support' AND c.status = 'RECRUITING' LIMIT 1`,
+  /** A recruiting cohort of `slug` at WM1 for 2027/28, made for the test. */
+  const cohortOf = async (slug: string) => {
+    const created = await api.ok(
+      `mutation($input: CreateCohortInput!) { createCohort(input: $input) { cohort { code } userErrors { message } } }`,
+      {
+        input: {
+          programmeSlug: slug,
+          hubCode: 'WM1',
+          academicYear: '2027/28',
+          name: `Test ${slug}`,
+          capacity: 10,
+          applicationDeadline: '2027-06-30',
+          startsOn: '2027-09-15',
+          endsOn: '2028-07-10',
+        },
+      },
+      'admin',
     );
-    if (!embedding) return; // the demo layer rotates programmes; nothing to apply to
-    const result = await submit(form({ cohortCode: embedding.code }));
+    expect(created.createCohort.userErrors).toEqual([]);
+    return created.createCohort.cohort.code as string;
+  };
+
+  it('takes Embedding schools only after a Development Work Group the year before', async () => {
+    const code = await cohortOf('secondary-tfm-embedding-year-support');
+    const result = await submit(form({ cohortCode: code, schoolUrn: target.otherUrns[4] }));
     expect(result.userErrors).toContainEqual(
       expect.objectContaining({
         code: 'INELIGIBLE',
-        message: expect.stringMatching(/did not take part in secondary-tfm-development/),
+        message: expect.stringMatching(/did not take part in secondary-tfm-development in 2026\/27/),
+      }),
+    );
+    // A school that did: accepted into WM1's 2026/27 Development cohort in the demo data.
+    const [done] = await api.db.sql.query<{ urn: string }>(
+      `SELECT s.urn FROM application a JOIN cohort c ON c.id = a.cohort_id JOIN programme p ON p.id = c.programme_id JOIN school s ON s.id = a.school_id
+        WHERE p.slug = 'secondary-tfm-development' AND c.academic_year = '2026/27' AND a.status = 'ACCEPTED' AND c.hub_id = (SELECT id FROM hub WHERE code = 'WM1') LIMIT 1`,
+    );
+    expect(done).toBeDefined();
+    const ok = await submit(form({ cohortCode: code, schoolUrn: done!.urn }));
+    expect(ok.userErrors.filter((e) => e.code === 'INELIGIBLE')).toEqual([]);
+  });
+
+  it('takes ECT Phase 2 only for people who did Phase 1', async () => {
+    const code = await cohortOf('sktm-secondary-ect-phase-2');
+    const result = await submit(
+      form({ cohortCode: code, schoolUrn: target.otherUrns[4], advocates: [form().advocates[0]] }),
+    );
+    expect(result.userErrors).toContainEqual(
+      expect.objectContaining({ code: 'INELIGIBLE', field: ['input', 'advocates'] }),
+    );
+    const [ect] = await api.db.sql.query<{ email: string; urn: string }>(
+      `SELECT p.email, s.urn FROM enrolment e JOIN participant p ON p.id = e.participant_id JOIN school s ON s.id = p.school_id
+         JOIN cohort c ON c.id = e.cohort_id JOIN programme pr ON pr.id = c.programme_id
+        WHERE pr.slug = 'sktm-secondary-ect-phase-1' AND e.status = 'COMPLETED' AND s.hub_id = (SELECT id FROM hub WHERE code = 'WM1') LIMIT 1`,
+    );
+    const ok = await submit(
+      form({
+        cohortCode: code,
+        schoolUrn: ect!.urn,
+        advocates: [{ ...form().advocates[0], email: ect!.email }],
+      }),
+    );
+    expect(ok.userErrors.filter((e) => e.code === 'INELIGIBLE')).toEqual([]);
+  });
+
+  it('takes the TA programme only for schools in a Teaching for Mastery Work Group', async () => {
+    const code = await cohortOf('sktm-secondary-teaching-assistants');
+    const rules = await api.db.prisma.eligibilityRule.findMany({
+      where: { programme: { slug: 'sktm-secondary-teaching-assistants' }, kind: 'SCHOOL_IN_PROGRAMME' },
+    });
+    expect(rules).toHaveLength(1);
+    const result = await submit(form({ cohortCode: code, schoolUrn: target.otherUrns[4] }));
+    expect(result.userErrors).toContainEqual(
+      expect.objectContaining({
+        code: 'INELIGIBLE',
+        message: expect.stringMatching(/has no place in secondary-tfm-development/),
       }),
     );
   });
