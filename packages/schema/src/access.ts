@@ -31,3 +31,8 @@ export function canManageHub(ctx: Context, hubId: number | null): boolean {
     (ctx.viewer.role === 'HUB_STAFF' && hubId !== null && ctx.viewer.hubId === hubId)
   );
 }
+
+/** The enrolments a viewer may list: all for national admins, their hub's cohorts' for hub staff. */
+export function visibleEnrolments(ctx: Context): Prisma.EnrolmentWhereInput {
+  return ctx.viewer.role === 'NATIONAL_ADMIN' ? {} : { cohort: { hubId: ctx.viewer.hubId ?? -1 } };
+}

@@ -1,7 +1,7 @@
 // Application: a school's application to a cohort (the 2024/25 Work Group form). Visible to the
 // cohort's hub staff and national admins. (Submitting and deciding: issue "Applications".)
 
-import { canSeeCohortRecord } from '../access.ts';
+import { canManageHub, canSeeCohortRecord } from '../access.ts';
 import { builder, namedConnection } from '../builder.ts';
 import { ApplicationStatus } from './enums.ts';
 
@@ -268,6 +268,65 @@ async function eligibilityFacts(ctx: Context, schoolId: number, emails: string[]
   };
 }
 
+interface LockedCohort {
+  id: number;
+  hub_id: number | null;
+  capacity: number;
+  places_taken: number;
+  code: string;
+}
+
+/**
+ * Runs `fn` in a transaction holding a row lock on the application's cohort, once the caller is
+ * known to manage that cohort's hub. The lock serialises every decision and withdrawal on one
+ * cohort, so each sees the places taken by the one before it (the CHECK on places_taken is the
+ * last line of defence). A lock rather than a serialisable transaction with retries: contention is
+ * on one row, and waiting for it is simpler and cheaper than re-running whole decisions.
+ */
+async function withLockedCohort(
+  ctx: Context,
+  applicationGlobalId: string,
+  action: string,
+  fn: (tx: Prisma.TransactionClient, id: number, cohort: LockedCohort) => Promise<ApplicationPayloadShape>,
+): Promise<ApplicationPayloadShape> {
+  const notFound: ApplicationPayloadShape = {
+    application: null,
+    userErrors: [
+      {
+        field: ['input', 'applicationId'],
+        message: 'There is no application with this ID.',
+        code: 'NOT_FOUND',
+      },
+    ],
+  };
+  const id = decodeId(applicationGlobalId, 'Application');
+  if (id === null) return notFound;
+  return ctx.prisma.$transaction(
+    async (tx) => {
+      const [row] = await tx.$queryRaw<
+        { cohort_id: number }[]
+      >`SELECT cohort_id FROM application WHERE id = ${id}`;
+      if (!row) return notFound;
+      const [cohort] = await tx.$queryRaw<LockedCohort[]>`
+        SELECT id, hub_id, capacity, places_taken, code FROM cohort WHERE id = ${row.cohort_id} FOR UPDATE`;
+      if (!canManageHub(ctx, cohort!.hub_id)) {
+        return {
+          application: null,
+          userErrors: [
+            {
+              field: null,
+              message: `Only staff of the cohort’s hub, or a national admin, may ${action} applications.`,
+              code: 'FORBIDDEN',
+            },
+          ],
+        };
+      }
+      return fn(tx, id, cohort!);
+    },
+    { maxWait: 60_000, timeout: 60_000 },
+  );
+}
+
 builder.mutationFields((t) => ({
   submitApplication: t.field({
     type: SubmitApplicationPayload,
@@ -467,125 +526,32 @@ builder.mutationFields((t) => ({
     description:
       'Accepts, declines or waitlists an application (staff of the cohort’s hub, or a national admin). Accepting takes one place and enrols the advocates; a full cohort answers COHORT_FULL, however many decisions arrive at once.',
     args: { input: t.arg({ type: DecideApplicationInput, required: true, description: 'The decision.' }) },
-    resolve: async (_root, { input }, ctx) => {
-      const id = decodeId(String(input.applicationId), 'Application');
-      const notFound = {
-        application: null,
-        userErrors: [
-          {
-            field: ['input', 'applicationId'],
-            message: 'There is no application with this ID.',
-            code: 'NOT_FOUND' as const,
-          },
-        ],
-      };
-      if (id === null) return notFound;
-      // A row lock on the cohort serialises decisions on the same cohort: each one sees the places
-      // the one before it took. (The CHECK on places_taken is the last line of defence.)
-      return ctx.prisma.$transaction(
-        async (tx) => {
-          const [locked] = await tx.$queryRaw<
-            { cohort_id: number }[]
-          >`SELECT cohort_id FROM application WHERE id = ${id}`;
-          if (!locked) return notFound;
-          const [cohort] = await tx.$queryRaw<
-            { id: number; hub_id: number | null; capacity: number; places_taken: number; code: string }[]
-          >`
-            SELECT id, hub_id, capacity, places_taken, code FROM cohort WHERE id = ${locked.cohort_id} FOR UPDATE`;
-          const canDecide =
-            ctx.viewer.role === 'NATIONAL_ADMIN' ||
-            (ctx.viewer.role === 'HUB_STAFF' &&
-              cohort!.hub_id !== null &&
-              cohort!.hub_id === ctx.viewer.hubId);
-          if (!canDecide) {
-            return {
-              application: null,
-              userErrors: [
-                {
-                  field: null,
-                  message: 'Only staff of the cohort’s hub, or a national admin, may decide applications.',
-                  code: 'FORBIDDEN' as const,
-                },
-              ],
-            };
-          }
-          const application = await tx.application.findUniqueOrThrow({
-            where: { id },
-            include: { advocates: true },
-          });
-          if (!['SUBMITTED', 'WAITLISTED'].includes(application.status)) {
-            return {
-              application,
-              userErrors: [
-                {
-                  field: ['input', 'applicationId'],
-                  message: `This application was already ${application.status.toLowerCase()}.`,
-                  code: 'INVALID' as const,
-                },
-              ],
-            };
-          }
-          const now = new Date();
-          const note = input.note?.trim() || null;
-          if (input.decision !== 'ACCEPT') {
-            const status = input.decision === 'DECLINE' ? 'DECLINED' : 'WAITLISTED';
-            const updated = await tx.application.update({
-              where: { id },
-              data: { status, live: status === 'DECLINED' ? null : true, decidedAt: now, decisionNote: note },
-            });
-            await audit(
-              tx,
-              ctx,
-              'decideApplication',
-              'Application',
-              id,
-              { status: application.status },
-              { status },
-            );
-            return { application: updated, userErrors: [] };
-          }
-          if (cohort!.places_taken >= cohort!.capacity) {
-            return {
-              application,
-              userErrors: [
-                {
-                  field: ['input', 'applicationId'],
-                  message: `${cohort!.code} is full: all ${cohort!.capacity} places are taken.`,
-                  code: 'COHORT_FULL' as const,
-                },
-              ],
-            };
-          }
-          await tx.cohort.update({ where: { id: cohort!.id }, data: { placesTaken: { increment: 1 } } });
+    resolve: (_root, { input }, ctx) =>
+      withLockedCohort(ctx, String(input.applicationId), 'decide', async (tx, id, cohort) => {
+        const application = await tx.application.findUniqueOrThrow({
+          where: { id },
+          include: { advocates: true },
+        });
+        if (!['SUBMITTED', 'WAITLISTED'].includes(application.status)) {
+          return {
+            application,
+            userErrors: [
+              {
+                field: ['input', 'applicationId'],
+                message: `This application was already ${application.status.toLowerCase()}.`,
+                code: 'INVALID',
+              },
+            ],
+          };
+        }
+        const now = new Date();
+        const note = input.note?.trim() || null;
+        if (input.decision !== 'ACCEPT') {
+          const status = input.decision === 'DECLINE' ? 'DECLINED' : 'WAITLISTED';
           const updated = await tx.application.update({
             where: { id },
-            data: { status: 'ACCEPTED', decidedAt: now, decisionNote: note },
+            data: { status, live: status === 'DECLINED' ? null : true, decidedAt: now, decisionNote: note },
           });
-          for (const advocate of application.advocates) {
-            const participant = await tx.participant.upsert({
-              where: { email: advocate.email },
-              create: {
-                name: advocate.name,
-                email: advocate.email,
-                trn: advocate.trn,
-                qts: advocate.trn !== 'UQT',
-                schoolId: application.schoolId,
-              },
-              update: {},
-            });
-            await tx.enrolment.upsert({
-              where: { cohortId_participantId: { cohortId: cohort!.id, participantId: participant.id } },
-              create: {
-                cohortId: cohort!.id,
-                participantId: participant.id,
-                schoolId: application.schoolId,
-                applicationId: id,
-                role: 'MASTERY_ADVOCATE',
-                status: 'ACCEPTED',
-              },
-              update: { status: 'ACCEPTED', applicationId: id },
-            });
-          }
           await audit(
             tx,
             ctx,
@@ -593,13 +559,63 @@ builder.mutationFields((t) => ({
             'Application',
             id,
             { status: application.status },
-            { status: 'ACCEPTED', placesTaken: cohort!.places_taken + 1 },
+            { status },
           );
           return { application: updated, userErrors: [] };
-        },
-        { maxWait: 60_000, timeout: 60_000 },
-      );
-    },
+        }
+        if (cohort.places_taken >= cohort.capacity) {
+          return {
+            application,
+            userErrors: [
+              {
+                field: ['input', 'applicationId'],
+                message: `${cohort.code} is full: all ${cohort.capacity} places are taken.`,
+                code: 'COHORT_FULL',
+              },
+            ],
+          };
+        }
+        await tx.cohort.update({ where: { id: cohort.id }, data: { placesTaken: { increment: 1 } } });
+        const updated = await tx.application.update({
+          where: { id },
+          data: { status: 'ACCEPTED', decidedAt: now, decisionNote: note },
+        });
+        for (const advocate of application.advocates) {
+          const participant = await tx.participant.upsert({
+            where: { email: advocate.email },
+            create: {
+              name: advocate.name,
+              email: advocate.email,
+              trn: advocate.trn,
+              qts: advocate.trn !== 'UQT',
+              schoolId: application.schoolId,
+            },
+            update: {},
+          });
+          await tx.enrolment.upsert({
+            where: { cohortId_participantId: { cohortId: cohort.id, participantId: participant.id } },
+            create: {
+              cohortId: cohort.id,
+              participantId: participant.id,
+              schoolId: application.schoolId,
+              applicationId: id,
+              role: 'MASTERY_ADVOCATE',
+              status: 'ACCEPTED',
+            },
+            update: { status: 'ACCEPTED', applicationId: id },
+          });
+        }
+        await audit(
+          tx,
+          ctx,
+          'decideApplication',
+          'Application',
+          id,
+          { status: application.status },
+          { status: 'ACCEPTED', placesTaken: cohort.places_taken + 1 },
+        );
+        return { application: updated, userErrors: [] };
+      }),
   }),
 
   withdrawApplication: t.field({
@@ -613,86 +629,46 @@ builder.mutationFields((t) => ({
         description: 'The application to withdraw.',
       }),
     },
-    resolve: async (_root, { input }, ctx) => {
-      const id = decodeId(String(input.applicationId), 'Application');
-      const notFound = {
-        application: null,
-        userErrors: [
-          {
-            field: ['input', 'applicationId'],
-            message: 'There is no application with this ID.',
-            code: 'NOT_FOUND' as const,
-          },
-        ],
-      };
-      if (id === null) return notFound;
-      return ctx.prisma.$transaction(
-        async (tx) => {
-          const [row] = await tx.$queryRaw<
-            { cohort_id: number }[]
-          >`SELECT cohort_id FROM application WHERE id = ${id}`;
-          if (!row) return notFound;
-          const [cohort] = await tx.$queryRaw<
-            { id: number; hub_id: number | null }[]
-          >`SELECT id, hub_id FROM cohort WHERE id = ${row.cohort_id} FOR UPDATE`;
-          if (
-            !(
-              ctx.viewer.role === 'NATIONAL_ADMIN' ||
-              (ctx.viewer.role === 'HUB_STAFF' && cohort!.hub_id === ctx.viewer.hubId)
-            )
-          ) {
-            return {
-              application: null,
-              userErrors: [
-                {
-                  field: null,
-                  message: 'Only staff of the cohort’s hub, or a national admin, may withdraw applications.',
-                  code: 'FORBIDDEN' as const,
-                },
-              ],
-            };
-          }
-          const application = await tx.application.findUniqueOrThrow({ where: { id } });
-          if (application.status === 'WITHDRAWN' || application.status === 'DECLINED') {
-            return {
-              application,
-              userErrors: [
-                {
-                  field: ['input', 'applicationId'],
-                  message: `This application was already ${application.status.toLowerCase()}.`,
-                  code: 'INVALID' as const,
-                },
-              ],
-            };
-          }
-          if (application.status === 'ACCEPTED') {
-            await tx.cohort.update({ where: { id: cohort!.id }, data: { placesTaken: { decrement: 1 } } });
-            await tx.enrolment.updateMany({
-              where: { applicationId: id, status: { in: ['ACCEPTED', 'ACTIVE', 'APPLIED'] } },
-              data: { status: 'WITHDRAWN' },
-            });
-          }
-          const updated = await tx.application.update({
-            where: { id },
-            data: {
-              status: 'WITHDRAWN',
-              live: null,
-              decisionNote: input.reason?.trim() || application.decisionNote,
-            },
+    resolve: (_root, { input }, ctx) =>
+      withLockedCohort(ctx, String(input.applicationId), 'withdraw', async (tx, id, cohort) => {
+        const application = await tx.application.findUniqueOrThrow({ where: { id } });
+        if (application.status === 'WITHDRAWN' || application.status === 'DECLINED') {
+          return {
+            application,
+            userErrors: [
+              {
+                field: ['input', 'applicationId'],
+                message: `This application was already ${application.status.toLowerCase()}.`,
+                code: 'INVALID',
+              },
+            ],
+          };
+        }
+        if (application.status === 'ACCEPTED') {
+          await tx.cohort.update({ where: { id: cohort.id }, data: { placesTaken: { decrement: 1 } } });
+          await tx.enrolment.updateMany({
+            where: { applicationId: id, status: { in: ['ACCEPTED', 'ACTIVE', 'APPLIED'] } },
+            data: { status: 'WITHDRAWN' },
           });
-          await audit(
-            tx,
-            ctx,
-            'withdrawApplication',
-            'Application',
-            id,
-            { status: application.status },
-            { status: 'WITHDRAWN' },
-          );
-          return { application: updated, userErrors: [] };
-        },
-        { maxWait: 60_000, timeout: 60_000 },
-      );
-    },
+        }
+        const updated = await tx.application.update({
+          where: { id },
+          data: {
+            status: 'WITHDRAWN',
+            live: null,
+            decisionNote: input.reason?.trim() || application.decisionNote,
+          },
+        });
+        await audit(
+          tx,
+          ctx,
+          'withdrawApplication',
+          'Application',
+          id,
+          { status: application.status },
+          { status: 'WITHDRAWN' },
+        );
+        return { application: updated, userErrors: [] };
+      }),
   }),
 }));

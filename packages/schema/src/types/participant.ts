@@ -1,7 +1,7 @@
 // Participant: a teacher, leader or teaching assistant. Personal data: national admins see
 // everyone, hub staff see their own hub's people, nobody else sees people — on every path.
 import type { Prisma } from '@maths-hubs/db/client';
-import { canSeeParticipant, visibleParticipants } from '../access.ts';
+import { canSeeParticipant, visibleEnrolments, visibleParticipants } from '../access.ts';
 import { builder, namedConnection } from '../builder.ts';
 import { EnrolmentConnection } from './enrolment.ts';
 import { EnrolmentRole } from './enums.ts';
@@ -41,7 +41,7 @@ export const Participant = builder.prismaNode('Participant', {
         cursor: 'id',
         totalCount: true,
         query: (_args, ctx) => ({
-          where: ctx.viewer.role === 'NATIONAL_ADMIN' ? {} : { cohort: { hubId: ctx.viewer.hubId ?? -1 } },
+          where: visibleEnrolments(ctx),
           orderBy: { id: 'asc' },
         }),
       },

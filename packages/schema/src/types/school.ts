@@ -1,6 +1,7 @@
 // School: a school or college by its DfE URN; the schools connection, search and filters.
 import type { Prisma } from '@maths-hubs/db/client';
 import { GraphQLError } from 'graphql';
+import { visibleEnrolments } from '../access.ts';
 import { builder, namedConnection } from '../builder.ts';
 import { EnrolmentConnection } from './enrolment.ts';
 import { SchoolPhase, SchoolType } from './enums.ts';
@@ -68,7 +69,7 @@ export const School = builder.prismaNode('School', {
         cursor: 'id',
         totalCount: true,
         query: (_args, ctx) => ({
-          where: ctx.viewer.role === 'NATIONAL_ADMIN' ? {} : { cohort: { hubId: ctx.viewer.hubId ?? -1 } },
+          where: visibleEnrolments(ctx),
           orderBy: { id: 'asc' },
         }),
       },
