@@ -15,8 +15,6 @@ import './types/session.ts';
 import './types/viewer.ts';
 import './types/api-key.ts';
 import './types/stats.ts';
-import './types/cohort-mutations.ts';
-import './types/session-mutations.ts';
 import './types/audit-log.ts';
 
 export { hashApiKeySecret, newApiKeySecret } from './api-keys.ts';

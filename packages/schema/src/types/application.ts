@@ -1,9 +1,25 @@
 // Application: a school's application to a cohort (the 2024/25 Work Group form). Visible to the
 // cohort's hub staff and national admins. (Submitting and deciding: issue "Applications".)
 
+import { Prisma } from '@maths-hubs/db/client';
 import { canManageHub, canSeeCohortRecord } from '../access.ts';
+import { audit, decodeId } from '../audit.ts';
 import { builder, namedConnection } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { checkEligibility } from '../rules/eligibility.ts';
+import {
+  checkEmail,
+  checkName,
+  checkStatement,
+  checkTelephone,
+  checkTrn,
+  controlCharacterErrors,
+  normaliseTrn,
+  URN,
+} from '../rules/validation.ts';
+import { startOfDay } from '../scalars.ts';
 import { ApplicationStatus } from './enums.ts';
+import { UserError, type UserErrorShape } from './user-error.ts';
 
 interface Person {
   name: string;
@@ -93,23 +109,6 @@ void Advocate;
 export const ApplicationConnection = namedConnection(Application, 'Application', 'applications');
 
 // ───────────── mutations: submit, decide, withdraw ─────────────
-
-import { Prisma } from '@maths-hubs/db/client';
-import { audit, decodeId } from '../audit.ts';
-import type { Context } from '../context.ts';
-import { checkEligibility } from '../rules/eligibility.ts';
-import {
-  checkEmail,
-  checkName,
-  checkStatement,
-  checkTelephone,
-  checkTrn,
-  controlCharacterErrors,
-  normaliseTrn,
-  URN,
-} from '../rules/validation.ts';
-import { startOfDay } from '../scalars.ts';
-import { UserError, type UserErrorShape } from './user-error.ts';
 
 const PersonInput = builder.inputType('ApplicationPersonInput', {
   description: 'A person named on the form.',

@@ -1,9 +1,12 @@
 // Enrolment: a participant in a cohort, in a role, for a school. Visible to the cohort's hub staff
 // and national admins.
-
-import { canSeeCohortRecord } from '../access.ts';
+import { canManageHub, canSeeCohortRecord } from '../access.ts';
+import { audit, decodeId } from '../audit.ts';
 import { builder, namedConnection } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { canMove, ENROLMENT_TRANSITIONS } from '../rules/lifecycle.ts';
 import { EnrolmentRole, EnrolmentStatus } from './enums.ts';
+import { UserError, type UserErrorShape } from './user-error.ts';
 
 export const Enrolment = builder.prismaNode('Enrolment', {
   id: { field: 'id' },
@@ -31,12 +34,6 @@ export const Enrolment = builder.prismaNode('Enrolment', {
 export const EnrolmentConnection = namedConnection(Enrolment, 'Enrolment', 'enrolments');
 
 // ───────────── mutation: updateEnrolmentStatus ─────────────
-
-import { canManageHub } from '../access.ts';
-import { audit, decodeId } from '../audit.ts';
-import type { Context } from '../context.ts';
-import { canMove, ENROLMENT_TRANSITIONS } from '../rules/lifecycle.ts';
-import { UserError, type UserErrorShape } from './user-error.ts';
 
 type EnrolmentRow = NonNullable<Awaited<ReturnType<Context['prisma']['enrolment']['findUnique']>>>;
 
