@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Context } from '@maths-hubs/schema';
 import { schema } from '@maths-hubs/schema';
 import { GraphQLError } from 'graphql';
@@ -96,6 +97,8 @@ export function createApp({
     // fails when graphql is loaded both as ESM and as CommonJS).
     maskedErrors: false,
     graphiql: { title: 'Maths Hubs API', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    // GraphiQL's scripts served from this server, not a CDN: it works offline and behind firewalls.
+    renderGraphiQL,
     logging: {
       debug: (...args) => logger.debug(args.length === 1 ? args[0] : args),
       info: (...args) => logger.info(args.length === 1 ? args[0] : args),

@@ -91,6 +91,12 @@ describe(`HTTP server (${testDbKind()})`, () => {
     const html = await response.text();
     expect(html).toContain('Maths Hubs API');
     expect(html).toContain('query Tour');
+    // Everything GraphiQL needs is in the page: nothing from a CDN, so it works offline.
+    expect(html).not.toMatch(/<script[^>]*\ssrc=["']?https?:/);
+    expect(html).not.toMatch(
+      /<link[^>]*\shref=["']?https?:[^>]*stylesheet|<link[^>]*stylesheet[^>]*\shref=["']?https?:/,
+    );
+    expect(html).not.toContain('unpkg.com');
   });
 
   it('answers /healthz, and /readyz once the database is reachable and migrated', async () => {
