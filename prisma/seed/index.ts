@@ -7,7 +7,6 @@ import { hubs as hubSeeds } from './data/hubs.ts';
 import { seedReference } from './reference.ts';
 import { clearSynthetic, generate, load, SCALES, type Scale } from './synthetic.ts';
 
-export { documentedCohorts } from './reference.ts';
 export { SCALES } from './synthetic.ts';
 
 export interface SeedOptions {

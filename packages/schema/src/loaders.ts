@@ -8,6 +8,14 @@ function byKey<K, V>(keys: readonly K[], rows: { key: K; value: V }[], missing: 
   return keys.map((k) => map.get(k) ?? missing);
 }
 
+/** A loader of rows by their id, from one `findMany` per batch. */
+function byId<Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) {
+  return new DataLoader<number, Row | null>(async (ids) => {
+    const rows = new Map((await find([...ids])).map((r) => [r.id, r]));
+    return ids.map((id) => rows.get(id) ?? null);
+  });
+}
+
 export function createLoaders(prisma: PrismaClient) {
   return {
     /** Share of recorded sessions an enrolment attended (PRESENT), or null if none recorded. */
@@ -31,18 +39,9 @@ export function createLoaders(prisma: PrismaClient) {
       return byKey(ids, rows, []);
     }),
     /** Objects by id, for the keys of statistics rows. */
-    hub: new DataLoader(async (ids: readonly number[]) => {
-      const rows = await prisma.hub.findMany({ where: { id: { in: [...ids] } } });
-      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-    }),
-    region: new DataLoader(async (ids: readonly number[]) => {
-      const rows = await prisma.region.findMany({ where: { id: { in: [...ids] } } });
-      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-    }),
-    programme: new DataLoader(async (ids: readonly number[]) => {
-      const rows = await prisma.programme.findMany({ where: { id: { in: [...ids] } } });
-      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-    }),
+    hub: byId((ids) => prisma.hub.findMany({ where: { id: { in: ids } } })),
+    region: byId((ids) => prisma.region.findMany({ where: { id: { in: ids } } })),
+    programme: byId((ids) => prisma.programme.findMany({ where: { id: { in: ids } } })),
     /** A cohort's hub (null for national runs). */
     cohortHubId: new DataLoader<number, number | null>(async (ids) => {
       const rows = await prisma.cohort.findMany({

@@ -33,10 +33,17 @@ export const AcademicYearScalar = new GraphQLScalarType<string, string>({
   },
 });
 
+/** "2024/25" for the academic year starting in 2024. */
+const label = (start: number) => `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+
 /** The academic year (September to August) containing `day`, e.g. 2026-11-22 → "2026/27". */
 export function academicYearOf(day: Date): string {
-  const start = day.getUTCMonth() >= 8 ? day.getUTCFullYear() : day.getUTCFullYear() - 1;
-  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
+  return label(day.getUTCMonth() >= 8 ? day.getUTCFullYear() : day.getUTCFullYear() - 1);
+}
+
+/** The academic year `years` after (or, if negative, before) `year`: ("2023/24", 1) → "2024/25". */
+export function shiftAcademicYear(year: string, years: number): string {
+  return label(Number(year.slice(0, 4)) + years);
 }
 
 /** Midnight UTC of `now`'s day: deadlines are dates, and a deadline day is still open. */

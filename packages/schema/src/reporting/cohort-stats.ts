@@ -80,12 +80,18 @@ function cohortConditions(f: StatsFilterValues) {
 
 const int = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
+/** True when grouped or filtered by a property of enrolments: places and money then do not apply. */
+function isEnrolmentLevel(dims: Dimension[], f: StatsFilterValues): boolean {
+  return (
+    dims.some((d) => !COHORT_DIMENSIONS.has(d)) ||
+    !!(list(f.roles) || list(f.schoolPhases) || list(f.localAuthorities))
+  );
+}
+
 /** The one statement behind cohortStats (exported so the benchmark can run it directly). */
 export function cohortStatsQuery(groupBy: Dimension[], f: StatsFilterValues): Prisma.Sql {
   const dims = [...new Set(groupBy)];
-  const enrolmentLevel =
-    dims.some((d) => !COHORT_DIMENSIONS.has(d)) ||
-    !!(list(f.roles) || list(f.schoolPhases) || list(f.localAuthorities));
+  const enrolmentLevel = isEnrolmentLevel(dims, f);
   const cols = dims.map((d) => Prisma.raw(COLUMN[d]));
   const keyList = cols.length > 0 ? Prisma.join(cols, ', ') : Prisma.empty;
   const sets = cols.length > 0 ? Prisma.sql`GROUPING SETS ((${keyList}), ())` : Prisma.sql`()`;
@@ -164,9 +170,7 @@ export async function cohortStats(
   f: StatsFilterValues,
 ): Promise<StatsResult> {
   const dims = [...new Set(groupBy)];
-  const enrolmentLevel =
-    dims.some((d) => !COHORT_DIMENSIONS.has(d)) ||
-    !!(list(f.roles) || list(f.schoolPhases) || list(f.localAuthorities));
+  const enrolmentLevel = isEnrolmentLevel(dims, f);
   const rows = await prisma.$queryRaw<Record<string, unknown>[]>(cohortStatsQuery(dims, f));
 
   const toValues = (r: Record<string, unknown>): StatsValues => {

@@ -1,5 +1,6 @@
 // Eligibility as data: each programme's rules (EligibilityRule rows) checked against facts about
 // the school, the cohort and the people named. A plain function, unit-tested.
+import { shiftAcademicYear } from '../scalars.ts';
 import type { UserErrorShape } from '../types/user-error.ts';
 
 export interface RuleRow {
@@ -17,11 +18,6 @@ export interface EligibilityFacts {
   /** Programme slugs each named person (by email) has completed or is taking. */
   peopleProgrammes: Map<string, Set<string>>;
 }
-
-const previousYear = (year: string) => {
-  const start = Number(year.slice(0, 4)) - 1;
-  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
-};
 
 /** Returns one INELIGIBLE error per rule not met, saying which and why. */
 export function checkEligibility(rules: RuleRow[], facts: EligibilityFacts): UserErrorShape[] {
@@ -50,7 +46,7 @@ export function checkEligibility(rules: RuleRow[], facts: EligibilityFacts): Use
       case 'SCHOOL_IN_COHORT_AREA':
         break; // checked for every cohort below, whether or not the programme lists it
       case 'COMPLETED_PROGRAMME_PREVIOUS_YEAR': {
-        const year = previousYear(facts.cohort.academicYear);
+        const year = shiftAcademicYear(facts.cohort.academicYear, -1);
         if (required && !facts.schoolProgrammeYears.has(`${required}|${year}`)) {
           errors.push(fail(`${rule.description} This school did not take part in ${required} in ${year}.`));
         }

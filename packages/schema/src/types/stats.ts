@@ -12,7 +12,7 @@ import {
   type StatsKeyValues,
 } from '../reporting/cohort-stats.ts';
 import { type StatsValues, type Suppressible, suppress } from '../reporting/suppression.ts';
-import { academicYearProblem } from '../scalars.ts';
+import { academicYearProblem, shiftAcademicYear } from '../scalars.ts';
 import { Cohort } from './cohort.ts';
 import { EnrolmentRole, EnrolmentStatus, MasteryPhase, ProgrammeFamily, SchoolPhase } from './enums.ts';
 import { Hub } from './hub.ts';
@@ -331,11 +331,6 @@ const Progression = builder.objectRef<ProgressionShape>('Progression').implement
   }),
 });
 
-const nextYear = (year: string) => {
-  const start = Number(year.slice(0, 4)) + 1;
-  return `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
-};
-
 builder.queryField('progression', (t) =>
   t.field({
     type: Progression,
@@ -351,7 +346,7 @@ builder.queryField('progression', (t) =>
       }),
     },
     resolve: async (_root, { fromProgramme, toProgramme, fromYear }, ctx) => {
-      const toYear = nextYear(fromYear);
+      const toYear = shiftAcademicYear(fromYear, 1);
       const [row] = await ctx.prisma.$queryRaw<
         { schools: bigint; schools_on: bigint; people: bigint; people_on: bigint }[]
       >(Prisma.sql`
