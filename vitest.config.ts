@@ -24,6 +24,7 @@ export default defineConfig({
     projects: [
       { resolve, test: { ...common, name: 'unit', include: unitTests } },
       {
+        resolve,
         test: {
           ...common,
           name: 'embedded',
@@ -35,6 +36,7 @@ export default defineConfig({
       ...(process.env.TEST_DATABASE_URL
         ? [
             {
+              resolve,
               test: {
                 ...common,
                 name: 'postgres',

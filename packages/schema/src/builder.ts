@@ -2,12 +2,14 @@
 import type PrismaTypes from '@maths-hubs/db/pothos-types';
 import { getDatamodel } from '@maths-hubs/db/pothos-types';
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import type { Context } from './context.ts';
+import { fieldCost } from './cost.ts';
 import { AcademicYearScalar } from './scalars.ts';
 
 export const builder = new SchemaBuilder<{
@@ -33,8 +35,11 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // Scope auth first, so that it wraps every other plugin's resolvers.
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, ComplexityPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  // Costs are attached to every field here; the server checks them as a validation rule, before
+  // anything runs (packages/server/src/plugins/limits.ts), so the plugin's own run-time check is off.
+  complexity: { fieldComplexity: fieldCost, disabled: true },
   scopeAuth: {
     authScopes: (ctx) => ({
       public: true,

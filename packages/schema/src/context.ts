@@ -28,4 +28,6 @@ export interface Context {
   suppressionThreshold: number;
   /** Objects this request created ("Application:12"), which its caller may read back whatever their role. */
   grants: Set<string>;
+  /** Permission refusals of this request's mutations, raised as top-level FORBIDDEN errors too. */
+  refusals: string[];
 }

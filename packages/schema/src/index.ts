@@ -29,3 +29,14 @@ export const schema = builder.toSchema();
 export function printSchemaSorted(): string {
   return `${printSchema(lexicographicSortSchema(schema))}\n`;
 }
+export {
+  COSTS,
+  DEFAULT_PAGE_SIZE,
+  fieldCost,
+  isPlainListField,
+  LIST_SIZES,
+  listKey,
+  MAX_PAGE_SIZE,
+  operationCost,
+} from './cost.ts';
+export { checkInputValue, checkString, INPUT_LIMITS, type InputProblem } from './rules/input-limits.ts';

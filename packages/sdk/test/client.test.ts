@@ -122,11 +122,22 @@ describe(`SDK against the server (${testDbKind()})`, () => {
   });
 
   it('returns mutation userErrors as data, never throws them', async () => {
-    const client = createClient({ url });
+    const client = createClient({ url, apiKey: api.keys.admin });
     const data = await client.request<string>(
-      'mutation { createApiKey(input: { role: ANALYST, label: "x" }) { userErrors { code } } }',
+      'mutation { createApiKey(input: { role: ANALYST, label: "  " }) { userErrors { code } } }',
     );
-    expect(data).toEqual({ createApiKey: { userErrors: [{ code: 'FORBIDDEN' }] } });
+    expect(data).toEqual({ createApiKey: { userErrors: [{ code: 'INVALID' }] } });
+  });
+
+  it('throws a permission refusal, which the server raises as a top-level FORBIDDEN error', async () => {
+    const client = createClient({ url });
+    const refused = await client
+      .request<string>(
+        'mutation { createApiKey(input: { role: ANALYST, label: "x" }) { userErrors { code } } }',
+      )
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(GraphQLRequestError);
+    expect((refused as GraphQLRequestError).errors[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('retries after 429 (honouring Retry-After) and then succeeds', async () => {

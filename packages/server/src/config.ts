@@ -1,5 +1,6 @@
 // The process configuration: read from the environment and validated once, at start.
 import { resolve } from 'node:path';
+import type { Role } from '@maths-hubs/schema';
 import { z } from 'zod';
 
 const booleanFlag = z
@@ -39,12 +40,59 @@ const environment = z.object({
     .default('info'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   STATS_SUPPRESSION_THRESHOLD: integer(0, 100).default(4),
+  // Running in public (README "Limits and budgets").
+  OPERATIONS: z.enum(['any', 'persisted'], { error: 'must be "any" or "persisted"' }).default('any'),
+  COST_LIMIT_ANONYMOUS: integer(1, 10_000_000).default(5_000),
+  COST_LIMIT_KEY: integer(1, 10_000_000).default(50_000),
+  MAX_DEPTH: integer(2, 100).default(15),
+  MAX_ALIASES: integer(0, 1_000).default(30),
+  MAX_TOKENS: integer(50, 1_000_000).default(5_000),
+  MAX_DIRECTIVES: integer(0, 1_000).default(20),
+  RATE_LIMIT: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
+  RATE_LIMIT_WINDOW_SECONDS: integer(1, 86_400).default(60),
+  RATE_LIMIT_ANONYMOUS: integer(1, 1_000_000_000).default(20_000),
+  RATE_LIMIT_HUB_STAFF: integer(1, 1_000_000_000).default(200_000),
+  RATE_LIMIT_ANALYST: integer(1, 1_000_000_000).default(200_000),
+  RATE_LIMIT_NATIONAL_ADMIN: integer(1, 1_000_000_000).default(1_000_000),
+  TRUST_PROXY: booleanFlag.default(false),
+  MAX_BODY_BYTES: integer(1_000, 100_000_000).default(100_000),
+  STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(10_000),
+  REQUEST_TIMEOUT_MS: integer(0, 3_600_000).default(20_000),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, { error: 'must be a Redis URL such as redis://127.0.0.1:6379' })
+    .optional(),
 });
+
+/** Variables whose values are secrets: a bad one is described by its length, never echoed. */
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+
+export interface Limits {
+  /** `any`: every caller may send any document; `persisted`: callers without a key only the SDK's. */
+  operations: 'any' | 'persisted';
+  /** The most one operation may cost, without and with an API key. */
+  cost: { anonymous: number; key: number };
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** Cost budgets per caller, refilled every `windowSeconds`; null when RATE_LIMIT=off. */
+  rate: { windowSeconds: number; budgets: Record<Role, number> } | null;
+  /** Take the client's address from the last X-Forwarded-For entry (behind one trusted proxy). */
+  trustProxy: boolean;
+  maxBodyBytes: number;
+  /** PostgreSQL's statement_timeout on every pooled connection (0: none). */
+  statementTimeoutMs: number;
+  /** A request still running after this gets a TIMEOUT error (0: none). */
+  requestTimeoutMs: number;
+}
 
 export interface Config {
   port: number;
   host: string | undefined;
-  database: { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string; poolSize: number };
+  database:
+    | { kind: 'embedded'; dataDir: string }
+    | { kind: 'postgres'; url: string; poolSize: number; statementTimeoutMs?: number };
   /** Apply pending migrations at start (always on for the embedded database). */
   migrateOnStart: boolean;
   /** Load the reference and demo data at start when the database is empty. */
@@ -54,6 +102,39 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Statistics withhold counts from 1 to this for everyone below national admin. */
   suppressionThreshold: number;
+  limits: Limits;
+  /** Shared state (rate budgets) lives in Redis when set, else in this process. */
+  redisUrl: string | undefined;
+}
+
+/** The limits when nothing is configured: what tests and embedders get from `createApp`. */
+export const DEFAULT_LIMITS: Limits = limitsFrom(environment.parse({}));
+
+function limitsFrom(e: z.infer<typeof environment>): Limits {
+  return {
+    operations: e.OPERATIONS,
+    cost: { anonymous: e.COST_LIMIT_ANONYMOUS, key: e.COST_LIMIT_KEY },
+    maxDepth: e.MAX_DEPTH,
+    maxAliases: e.MAX_ALIASES,
+    maxTokens: e.MAX_TOKENS,
+    maxDirectives: e.MAX_DIRECTIVES,
+    rate:
+      e.RATE_LIMIT === 'off'
+        ? null
+        : {
+            windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+            budgets: {
+              ANONYMOUS: e.RATE_LIMIT_ANONYMOUS,
+              HUB_STAFF: e.RATE_LIMIT_HUB_STAFF,
+              ANALYST: e.RATE_LIMIT_ANALYST,
+              NATIONAL_ADMIN: e.RATE_LIMIT_NATIONAL_ADMIN,
+            },
+          },
+    trustProxy: e.TRUST_PROXY,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+  };
 }
 
 export class ConfigError extends Error {
@@ -73,23 +154,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0]);
         const given = env[name];
-        return `${name} ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+        if (given === undefined) return `${name} ${issue.message}`;
+        // Never print a secret back into a log: its length is enough to see what went wrong.
+        if (SECRET_VARIABLES.has(name)) return `${name} ${issue.message} (got ${given.length} characters)`;
+        return `${name} ${issue.message} (got ${JSON.stringify(given)})`;
       }),
     );
   }
   const e = parsed.data;
+  if (e.RATE_LIMIT === 'on' && e.RATE_LIMIT_ANONYMOUS < e.COST_LIMIT_ANONYMOUS) {
+    throw new ConfigError([
+      `RATE_LIMIT_ANONYMOUS (${e.RATE_LIMIT_ANONYMOUS}) must be at least COST_LIMIT_ANONYMOUS (${e.COST_LIMIT_ANONYMOUS}), or no anonymous operation at the limit could ever run`,
+    ]);
+  }
   const embedded = e.DATABASE_URL === undefined;
   return {
     port: e.PORT,
     host: e.HOST,
     database: embedded
       ? { kind: 'embedded', dataDir: resolve(e.DATA_DIR) }
-      : { kind: 'postgres', url: e.DATABASE_URL as string, poolSize: e.DATABASE_POOL_SIZE },
+      : {
+          kind: 'postgres',
+          url: e.DATABASE_URL as string,
+          poolSize: e.DATABASE_POOL_SIZE,
+          statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+        },
     migrateOnStart: embedded ? true : (e.MIGRATE_ON_START ?? false),
     seedOnStart: e.SEED_ON_START ?? embedded,
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     suppressionThreshold: e.STATS_SUPPRESSION_THRESHOLD,
+    limits: limitsFrom(e),
+    redisUrl: e.REDIS_URL,
   };
 }

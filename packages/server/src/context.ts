@@ -47,14 +47,16 @@ export async function resolveViewer(authorization: string | null, deps: ContextD
   return { role: key.role, hubId: key.hubId, apiKeyId: key.id, label: key.label };
 }
 
-export async function buildContext(request: Request, requestId: string, deps: ContextDeps): Promise<Context> {
+/** The request's context; the viewer was resolved before parsing (plugins/caller.ts). */
+export function buildContext(requestId: string, viewer: Viewer, deps: ContextDeps): Context {
   return {
     prisma: deps.prisma,
     requestId,
-    viewer: await resolveViewer(request.headers.get('authorization'), deps),
+    viewer,
     loaders: createLoaders(deps.prisma),
     now: deps.clock(),
     suppressionThreshold: deps.suppressionThreshold,
     grants: new Set(),
+    refusals: [],
   };
 }

@@ -49,7 +49,7 @@ const lockPath = (dataDir: string) => join(dataDir, 'server.lock');
 export function openDatabase(config: Config['database']): Promise<Database> {
   return config.kind === 'embedded'
     ? openEmbedded(config.dataDir)
-    : openPostgres(config.url, config.poolSize);
+    : openPostgres(config.url, config.poolSize, config.statementTimeoutMs);
 }
 
 /** A Prisma client that reports each statement it sends (for debug logs and statement counts). */
@@ -199,8 +199,15 @@ export function redactUrl(url: string): string {
   }
 }
 
-export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+export async function openPostgres(url: string, poolSize = 10, statementTimeoutMs = 0): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    // While the server is away, fail fast (the API answers 503) instead of queueing forever.
+    connectionTimeoutMillis: 5_000,
+    // Bounds every statement; the server cancels it and the request gets a TIMEOUT error.
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+  });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const sql = poolSql(pool);

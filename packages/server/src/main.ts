@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, DataDirLockedError, openDatabase } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createApp } from './server.ts';
+import { createSharedState } from './shared-state.ts';
 
 export interface RunningServer {
   url: string;
@@ -33,11 +34,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw error;
   }
 
+  const sharedState = createSharedState(config.redisUrl, logger);
   const yoga = createApp({
     db,
     logger,
     adminApiKey: config.adminApiKey,
     suppressionThreshold: config.suppressionThreshold,
+    limits: config.limits,
+    sharedState,
   });
   const server = createServer(yoga);
   await new Promise<void>((resolve, reject) => {
@@ -60,6 +64,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         logger.warn('requests still running at the shutdown timeout: closing their connections');
         server.closeAllConnections();
       }
+      await sharedState.close();
       await db.close();
     })();
     return stopping;

@@ -1,16 +1,25 @@
-// The HTTP surface: Yoga serving /graphql (with GraphiQL), /healthz and /readyz.
-import { randomUUID } from 'node:crypto';
+// The HTTP surface: Yoga serving /graphql (with GraphiQL), /healthz, /readyz and the reports.
+// A request flows: caller (API key, rate key) → limits (shape, inputs, cost) → rate budget →
+// execution under a deadline → error masking → cost figures on the way out.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Context } from '@maths-hubs/schema';
 import { schema } from '@maths-hubs/schema';
-import { GraphQLError } from 'graphql';
-import { createYoga, isAsyncIterable, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { buildContext } from './context.ts';
 import type { Database } from './db.ts';
 import type { Logger } from './logger.ts';
-import { useCsvReports } from './reports.ts';
+import { useCaller } from './plugins/caller.ts';
+import { useDeadline } from './plugins/deadline.ts';
+import { useErrorMasking } from './plugins/errors.ts';
+import { useLimits } from './plugins/limits.ts';
+import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
+import { requestState } from './plugins/request-state.ts';
+import { COHORT_STATS_QUERY, useCsvReports } from './reports.ts';
+import { createSharedState, type SharedState } from './shared-state.ts';
 
 /** GraphiQL opens on the tour in packages/sdk/operations, the same file the tests run. */
 export const GRAPHIQL_DEFAULT_QUERY = readFileSync(
@@ -18,10 +27,16 @@ export const GRAPHIQL_DEFAULT_QUERY = readFileSync(
   'utf8',
 );
 
-/** The SDK's operations by SHA-256, so that clients may send a hash instead of the text. */
-const PERSISTED_OPERATIONS: Record<string, string> = JSON.parse(
-  readFileSync(new URL('../../sdk/persisted-operations.json', import.meta.url), 'utf8'),
-);
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Documents that may run by hash: the SDK's manifest (append-only, so older SDKs keep working)
+ * and the server's own report queries, which must run when only persisted operations are allowed.
+ */
+export const PERSISTED_OPERATIONS: Record<string, string> = {
+  ...JSON.parse(readFileSync(new URL('../../sdk/persisted-operations.json', import.meta.url), 'utf8')),
+  [sha256(COHORT_STATS_QUERY)]: COHORT_STATS_QUERY,
+};
 
 export interface AppOptions {
   db: Database;
@@ -31,50 +46,10 @@ export interface AppOptions {
   clock?: () => Date;
   /** Statistics withhold counts from 1 to this (default 4) for everyone below national admin. */
   suppressionThreshold?: number;
-}
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** Replaces unexpected (non-GraphQL) errors with a generic one carrying the request id, and logs them. */
-function maskUnexpectedErrors(logger: Logger): Plugin<Context> {
-  return {
-    onExecute({ args }) {
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (isAsyncIterable(result) || !result.errors?.length) return;
-          const ctx = args.contextValue as Context;
-          setResult({
-            ...result,
-            errors: result.errors.map((error) => {
-              const original = error.originalError;
-              // By name, not instanceof: the same class may be loaded twice (ESM and CommonJS builds).
-              if (!original || original.name === 'GraphQLError') return error;
-              if (original.name === 'PothosValidationError') {
-                // e.g. a forged or stale cursor: the caller's mistake, so say what it was.
-                return new GraphQLError(
-                  `${original.message}. Pass a cursor from a previous page's pageInfo or edges.`,
-                  {
-                    nodes: error.nodes,
-                    path: error.path,
-                    extensions: { code: 'BAD_USER_INPUT' },
-                  },
-                );
-              }
-              logger.error({ err: original, requestId: ctx.requestId, path: error.path }, 'unexpected error');
-              return new GraphQLError(
-                `Unexpected error. If you report it, quote request id ${ctx.requestId}.`,
-                {
-                  nodes: error.nodes,
-                  path: error.path,
-                  extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: ctx.requestId },
-                },
-              );
-            }),
-          });
-        },
-      };
-    },
-  };
+  /** Cost, shape, rate and size limits (config.ts); the defaults when not given. */
+  limits?: Limits;
+  /** Where budgets are kept; per process when not given. */
+  sharedState?: SharedState;
 }
 
 export function createApp({
@@ -83,19 +58,38 @@ export function createApp({
   adminApiKey,
   clock = () => new Date(),
   suppressionThreshold = 4,
+  limits = DEFAULT_LIMITS,
+  sharedState = createSharedState(undefined, logger),
 }: AppOptions) {
-  const requestIds = new WeakMap<Request, string>();
+  const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold };
+  const rateLimiter = createRateLimiter(limits, sharedState, logger);
   // The CSV routes call back into this same instance (set just below).
-  let graphqlFetch: (input: string, init: RequestInit) => Promise<Response> = () =>
+  let graphqlFetch: (request: Request, serverContext: unknown) => Promise<Response> = () =>
     Promise.reject(new Error('not ready'));
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
-    // Masking is done by maskUnexpectedErrors below (Yoga's own check uses instanceof, which
-    // fails when graphql is loaded both as ESM and as CommonJS).
+    // Masking is done by useErrorMasking (Yoga's own check uses instanceof, which fails when
+    // graphql is loaded both as ESM and as CommonJS).
     maskedErrors: false,
+    // Keys travel in a header, never in cookies: any origin may call, without credentials.
+    cors: {
+      origin: '*',
+      credentials: false,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'if-none-match'],
+      exposedHeaders: [
+        'x-request-id',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+      ],
+      maxAge: 86_400,
+    },
+    maxRequestBodySize: limits.maxBodyBytes,
     graphiql: { title: 'Maths Hubs API', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
     // GraphiQL's scripts served from this server, not a CDN: it works offline and behind firewalls.
     renderGraphiQL,
@@ -106,47 +100,50 @@ export function createApp({
       error: (...args) => logger.error(args.length === 1 ? args[0] : args),
     },
     context: ({ request }) => {
-      const given = request.headers.get('x-request-id');
-      const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
-      requestIds.set(request, requestId);
-      return buildContext(request, requestId, {
-        prisma: db.prisma,
-        adminApiKey,
-        clock,
-        suppressionThreshold,
-      }).catch((error: Error) => {
-        if (error.name === 'GraphQLError') throw error;
-        logger.error({ err: error, requestId }, 'could not build the request context');
-        throw new GraphQLError(`Unexpected error. If you report it, quote request id ${requestId}.`, {
-          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId, http: { status: 500 } },
-        });
-      });
+      const state = requestState(request);
+      // useCaller has resolved the viewer before parsing; without it nothing reaches execution.
+      if (!state?.viewer) throw new Error('the caller was not resolved before execution');
+      return buildContext(state.requestId, state.viewer, deps);
     },
     plugins: [
+      useCaller(deps, logger, limits.trustProxy),
       usePersistedOperations({
         getPersistedOperation: (hash) => PERSISTED_OPERATIONS[hash] ?? null,
-        allowArbitraryOperations: true, // any query by text too: the API is public
-      }),
-      maskUnexpectedErrors(logger),
-      useCsvReports(() => graphqlFetch),
-      {
-        onResponse({ request, response }) {
-          const id = requestIds.get(request);
-          if (id) response.headers.set('x-request-id', id);
+        // OPERATIONS=persisted: callers without a key may run only the SDK's operations.
+        allowArbitraryOperations: (request) =>
+          limits.operations === 'any' || (requestState(request)?.viewer?.role ?? 'ANONYMOUS') !== 'ANONYMOUS',
+        customErrors: {
+          persistedQueryOnly:
+            'This server runs only the SDK’s persisted operations for callers without an API key. ' +
+            'Send the operation by its hash (the SDK does this), or send an API key ("Authorization: Bearer <key>"); ' +
+            'a national admin of the Maths Hubs programme can issue one.',
         },
-      },
+      }),
+      useLimits(limits),
+      useRateLimit(rateLimiter, limits),
+      useDeadline(limits.requestTimeoutMs),
+      useErrorMasking(logger),
+      useCsvReports(() => graphqlFetch),
       useReadinessCheck({
         endpoint: '/readyz',
         async check({ fetchAPI }) {
           const ready = await db.isReady();
-          return new fetchAPI.Response(JSON.stringify(ready), {
+          const shared = sharedState.status();
+          const body = {
+            ...ready,
+            sharedState: shared.healthy ? shared.store : `${shared.store} (degraded: per-process)`,
+          };
+          return new fetchAPI.Response(JSON.stringify(body), {
             status: ready.ok ? 200 : 503,
-            headers: { 'content-type': 'application/json' },
+            headers: {
+              'content-type': 'application/json',
+              ...(ready.ok ? {} : { 'retry-after': '5' }),
+            },
           });
         },
       }),
     ],
   });
-  graphqlFetch = async (input, init) => yoga.fetch(input, init);
+  graphqlFetch = async (request, serverContext) => yoga.fetch(request, serverContext as never);
   return yoga;
 }

@@ -183,17 +183,31 @@ describe(`authentication (${testDbKind()})`, () => {
     expect(audit.map((a) => a.action)).toEqual(['createApiKey', 'revokeApiKey']);
   });
 
-  it('refuses key management to everyone but national admins, as a userError', async () => {
+  it('refuses key management to everyone but national admins, as a userError and a top-level error', async () => {
     for (const caller of ['anonymous', 'analyst', 'wm1Staff'] as const) {
-      const result = await api.ok(
+      const result = await api.gql(
         'mutation { createApiKey(input: { role: ANALYST, label: "x" }) { secret userErrors { code message } } }',
         {},
         caller,
       );
-      expect(result.createApiKey).toEqual({
+      expect(result.data.createApiKey).toEqual({
         secret: null,
         userErrors: [{ code: 'FORBIDDEN', message: 'Only a national admin may manage API keys.' }],
       });
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          message: 'Only a national admin may manage API keys.',
+          extensions: { code: 'FORBIDDEN' },
+        }),
+      ]);
+      // A caller who selected only the secret still learns why it is null.
+      const bare = await api.gql(
+        'mutation { createApiKey(input: { role: ANALYST, label: "x" }) { secret } }',
+        {},
+        caller,
+      );
+      expect(bare.data.createApiKey.secret).toBeNull();
+      expect(bare.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
   });
 

@@ -118,7 +118,7 @@ describe(`root fields (${testDbKind()})`, () => {
       workGroups: programmes(first: 100, filter: { kind: WORK_GROUP, phase: SECONDARY }) { nodes { kind phase } }
       dev: programmes(filter: { masteryPhase: DEVELOPMENT }) { nodes { slug } }
       y2324: programmes(first: 100, filter: { academicYear: "2023/24" }) { nodes { slug } }
-      recruiting: programmes(first: 100, filter: { recruiting: true }) { totalCount nodes { slug cohorts(filter: { recruiting: true }) { totalCount } } }
+      recruiting: programmes(first: 30, filter: { recruiting: true }) { totalCount nodes { slug cohorts(filter: { recruiting: true }) { totalCount } } }
       notRecruiting: programmes(first: 100, filter: { recruiting: false }) { totalCount }
     }`);
     expect(data.all.totalCount).toBe(22);

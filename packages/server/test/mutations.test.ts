@@ -21,9 +21,18 @@ const newCohort = (over: Record<string, unknown> = {}) => ({
   endsOn: '2028-07-10',
   ...over,
 });
+/**
+ * Runs a mutation; its only top-level errors may be FORBIDDEN ones, each repeating a FORBIDDEN
+ * userError of the payload (a refusal is both data and an error).
+ */
 const run = async (query: string, input: Record<string, unknown>, as: Caller) => {
-  const data = await api.ok(query, { input }, as);
-  return Object.values(data)[0] as { userErrors: any[]; [k: string]: any };
+  const result = await api.gql(query, { input }, as);
+  const payload = Object.values(result.data ?? {})[0] as { userErrors: any[]; [k: string]: any };
+  const forbidden = payload.userErrors.filter((e) => e.code === 'FORBIDDEN').map((e) => e.message);
+  expect((result.errors ?? []).map((e) => [e.extensions?.code, e.message])).toEqual(
+    forbidden.map((message) => ['FORBIDDEN', message]),
+  );
+  return payload;
 };
 
 beforeAll(async () => {

@@ -103,7 +103,7 @@ describe(`HTTP server (${testDbKind()})`, () => {
     expect((await app.fetch('http://localhost/healthz')).status).toBe(200);
     const ready = await app.fetch('http://localhost/readyz');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ok: true });
+    expect(await ready.json()).toEqual({ ok: true, sharedState: 'memory' });
   });
 
   it('answers /readyz 503, saying why, while migrations are pending', async () => {

@@ -4,7 +4,7 @@ import { hashApiKeySecret, newApiKeySecret } from '../api-keys.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { ApiRole } from './enums.ts';
-import { UserError, type UserErrorShape } from './user-error.ts';
+import { forbidden, UserError, type UserErrorShape } from './user-error.ts';
 
 export const ApiKey = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
@@ -80,11 +80,7 @@ const RevokeApiKeyPayload = builder
     }),
   });
 
-const forbidden: UserErrorShape = {
-  field: null,
-  message: 'Only a national admin may manage API keys.',
-  code: 'FORBIDDEN',
-};
+const FORBIDDEN_MESSAGE = 'Only a national admin may manage API keys.';
 
 builder.mutationFields((t) => ({
   createApiKey: t.field({
@@ -93,7 +89,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'The new key.' }) },
     resolve: async (_root, { input }, ctx) => {
       if (ctx.viewer.role !== 'NATIONAL_ADMIN')
-        return { apiKey: null, secret: null, userErrors: [forbidden] };
+        return { apiKey: null, secret: null, userErrors: [forbidden(ctx, FORBIDDEN_MESSAGE)] };
       const errors: UserErrorShape[] = [];
       const label = input.label.trim();
       if (label.length === 0 || label.length > 200) {
@@ -155,7 +151,8 @@ builder.mutationFields((t) => ({
     description: 'Revokes an API key at once (national admins only). Revoking twice is harmless.',
     args: { input: t.arg({ type: RevokeApiKeyInput, required: true, description: 'The key to revoke.' }) },
     resolve: async (_root, { input }, ctx) => {
-      if (ctx.viewer.role !== 'NATIONAL_ADMIN') return { apiKey: null, userErrors: [forbidden] };
+      if (ctx.viewer.role !== 'NATIONAL_ADMIN')
+        return { apiKey: null, userErrors: [forbidden(ctx, FORBIDDEN_MESSAGE)] };
       const id = decodeApiKeyId(String(input.id));
       const existing = id === null ? null : await ctx.prisma.apiKey.findUnique({ where: { id } });
       if (!existing) {

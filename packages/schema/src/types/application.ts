@@ -19,7 +19,7 @@ import {
 } from '../rules/validation.ts';
 import { startOfDay } from '../scalars.ts';
 import { ApplicationStatus } from './enums.ts';
-import { UserError, type UserErrorShape } from './user-error.ts';
+import { forbidden, UserError, type UserErrorShape } from './user-error.ts';
 
 interface Person {
   name: string;
@@ -312,11 +312,10 @@ async function withLockedCohort(
         return {
           application: null,
           userErrors: [
-            {
-              field: null,
-              message: `Only staff of the cohort’s hub, or a national admin, may ${action} applications.`,
-              code: 'FORBIDDEN',
-            },
+            forbidden(
+              ctx,
+              `Only staff of the cohort’s hub, or a national admin, may ${action} applications.`,
+            ),
           ],
         };
       }

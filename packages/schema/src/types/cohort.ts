@@ -10,7 +10,7 @@ import { controlCharacterErrors } from '../rules/validation.ts';
 import { academicYearOf, startOfDay } from '../scalars.ts';
 import { ApplicationConnection } from './application.ts';
 import { EnrolmentConnection } from './enrolment.ts';
-import { UserError, type UserErrorShape } from './user-error.ts';
+import { forbidden, UserError, type UserErrorShape } from './user-error.ts';
 
 export const CohortStatus = builder.enumType('CohortStatus', {
   description:
@@ -340,11 +340,7 @@ builder.mutationFields((t) => ({
         return {
           cohort: null,
           userErrors: [
-            {
-              field: null,
-              message: `Only staff of ${hub.code}, or a national admin, may open its cohorts.`,
-              code: 'FORBIDDEN' as const,
-            },
+            forbidden(ctx, `Only staff of ${hub.code}, or a national admin, may open its cohorts.`),
           ],
         };
       }
@@ -453,11 +449,7 @@ builder.mutationFields((t) => ({
           return {
             cohort: null,
             userErrors: [
-              {
-                field: null,
-                message: 'Only staff of the cohort’s hub, or a national admin, may change it.',
-                code: 'FORBIDDEN' as const,
-              },
+              forbidden(ctx, 'Only staff of the cohort’s hub, or a national admin, may change it.'),
             ],
           };
         }

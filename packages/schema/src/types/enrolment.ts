@@ -6,7 +6,7 @@ import { builder, namedConnection } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { canMove, ENROLMENT_TRANSITIONS } from '../rules/lifecycle.ts';
 import { EnrolmentRole, EnrolmentStatus } from './enums.ts';
-import { UserError, type UserErrorShape } from './user-error.ts';
+import { forbidden, UserError, type UserErrorShape } from './user-error.ts';
 
 export const Enrolment = builder.prismaNode('Enrolment', {
   id: { field: 'id' },
@@ -88,11 +88,7 @@ builder.mutationField('updateEnrolmentStatus', (t) =>
         return {
           enrolment: null,
           userErrors: [
-            {
-              field: null,
-              message: 'Only staff of the cohort’s hub, or a national admin, may change enrolments.',
-              code: 'FORBIDDEN' as const,
-            },
+            forbidden(ctx, 'Only staff of the cohort’s hub, or a national admin, may change enrolments.'),
           ],
         };
       }

@@ -6,7 +6,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { controlCharacterErrors } from '../rules/validation.ts';
 import { AttendanceStatus, SessionKind, SessionMode } from './enums.ts';
-import { UserError, type UserErrorShape } from './user-error.ts';
+import { forbidden, UserError, type UserErrorShape } from './user-error.ts';
 
 const Attendance = builder.prismaObject('Attendance', {
   description: 'One participant’s attendance at one session.',
@@ -116,11 +116,7 @@ const RecordAttendancePayload = builder
     }),
   });
 
-const forbidden: UserErrorShape = {
-  field: null,
-  message: 'Only staff of the cohort’s hub, or a national admin, may do this.',
-  code: 'FORBIDDEN' as const,
-};
+const FORBIDDEN_MESSAGE = 'Only staff of the cohort’s hub, or a national admin, may do this.';
 
 builder.mutationFields((t) => ({
   scheduleSession: t.field({
@@ -144,7 +140,8 @@ builder.mutationFields((t) => ({
             },
           ],
         };
-      if (!canManageHub(ctx, cohort.hubId)) return { session: null, userErrors: [forbidden] };
+      if (!canManageHub(ctx, cohort.hubId))
+        return { session: null, userErrors: [forbidden(ctx, FORBIDDEN_MESSAGE)] };
       const errors: UserErrorShape[] = [];
       if (cohort.status === 'CANCELLED' || cohort.status === 'COMPLETED') {
         errors.push({
@@ -234,7 +231,7 @@ builder.mutationFields((t) => ({
           ],
         };
       if (!canManageHub(ctx, session.cohort.hubId))
-        return { session: null, recorded: 0, userErrors: [forbidden] };
+        return { session: null, recorded: 0, userErrors: [forbidden(ctx, FORBIDDEN_MESSAGE)] };
       const errors: UserErrorShape[] = [];
       if (session.startsAt > ctx.now) {
         errors.push({

@@ -1,5 +1,6 @@
 // The shape every mutation payload shares: bad input is data, with a path a form can show it by.
 import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
 
 export const UserErrorCode = builder.enumType('UserErrorCode', {
   description: 'Why an input was not accepted.',
@@ -34,3 +35,13 @@ export const UserError = builder.objectRef<UserErrorShape>('UserError').implemen
     code: t.expose('code', { type: UserErrorCode, description: 'A stable code for programs.' }),
   }),
 });
+
+/**
+ * The caller may not do this at all: a userError for those who selected `userErrors`, and the
+ * same message as a top-level FORBIDDEN error (added by the server after execution), so that a
+ * client that selected only the changed object still learns why it is null.
+ */
+export function forbidden(ctx: Context, message: string): UserErrorShape {
+  ctx.refusals.push(message);
+  return { field: null, message, code: 'FORBIDDEN' };
+}

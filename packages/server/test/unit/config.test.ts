@@ -26,6 +26,7 @@ describe('configuration', () => {
       kind: 'postgres',
       url: 'postgres://app@db:5432/mathshubs',
       poolSize: 4,
+      statementTimeoutMs: 10_000,
     });
     expect(config.migrateOnStart).toBe(false);
     expect(config.seedOnStart).toBe(false);
@@ -51,6 +52,48 @@ describe('configuration', () => {
     expect(problems({ ADMIN_API_KEY: 'short' })[0]).toMatch(/^ADMIN_API_KEY must be at least 32 characters/);
     expect(problems({ MIGRATE_ON_START: 'maybe' })[0]).toMatch(
       /^MIGRATE_ON_START must be one of true, false/,
+    );
+  });
+
+  it('never prints a secret back: a rejected ADMIN_API_KEY is described by its length', () => {
+    const secret = 'hunter2-but-too-short';
+    const [problem] = problems({ ADMIN_API_KEY: secret });
+    expect(problem).toBe(
+      `ADMIN_API_KEY must be at least 32 characters; generate one with \`openssl rand -hex 32\` (got ${secret.length} characters)`,
+    );
+    expect(problem).not.toContain(secret);
+    const [url] = problems({ REDIS_URL: 'http://user:pa55word@cache' });
+    expect(url).not.toContain('pa55word');
+  });
+
+  it('reads the public limits, budgets and operations mode, with safe defaults', () => {
+    const defaults = loadConfig({}).limits;
+    expect(defaults).toMatchObject({
+      operations: 'any',
+      cost: { anonymous: 5_000, key: 50_000 },
+      maxBodyBytes: 100_000,
+      trustProxy: false,
+      rate: { windowSeconds: 60, budgets: { ANONYMOUS: 20_000, NATIONAL_ADMIN: 1_000_000 } },
+    });
+    const custom = loadConfig({
+      OPERATIONS: 'persisted',
+      RATE_LIMIT: 'off',
+      COST_LIMIT_ANONYMOUS: '800',
+      TRUST_PROXY: 'true',
+      MAX_BODY_BYTES: '20000',
+    }).limits;
+    expect(custom).toMatchObject({
+      operations: 'persisted',
+      rate: null,
+      trustProxy: true,
+      maxBodyBytes: 20_000,
+    });
+    expect(custom.cost.anonymous).toBe(800);
+    expect(problems({ OPERATIONS: 'some' })[0]).toMatch(/^OPERATIONS must be "any" or "persisted"/);
+    expect(problems({ RATE_LIMIT: 'maybe' })[0]).toMatch(/^RATE_LIMIT must be "on" or "off"/);
+    // A budget smaller than one operation's limit could never be spent on such an operation.
+    expect(problems({ RATE_LIMIT_ANONYMOUS: '100', COST_LIMIT_ANONYMOUS: '500' })[0]).toMatch(
+      /^RATE_LIMIT_ANONYMOUS \(100\) must be at least COST_LIMIT_ANONYMOUS \(500\)/,
     );
   });
 

@@ -1,0 +1,60 @@
+// Who is calling, decided once per request before anything else runs: the API key is checked
+// (a revoked key is refused even for an operation a cache could answer), the rate-limit key is
+// chosen, and a request id is given. The context and every later plugin read it from here.
+import { randomUUID } from 'node:crypto';
+import type { Context } from '@maths-hubs/schema';
+import type { Plugin } from 'graphql-yoga';
+import { type ContextDeps, resolveViewer } from '../context.ts';
+import type { Logger } from '../logger.ts';
+import { publicError } from './errors.ts';
+import { clientAddress, type RequestState, requestState, setRequestState } from './request-state.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The request id a client sent (if it is safe to echo), or a new one. */
+export function requestIdOf(request: Request): string {
+  const given = request.headers.get('x-request-id');
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** The state of a request, created on first sight (any route: GraphQL, CSV, health). */
+export function stateOf(request: Request, serverContext: unknown, trustProxy: boolean): RequestState {
+  let state = requestState(request);
+  if (!state) {
+    state = {
+      requestId: requestIdOf(request),
+      viewer: undefined,
+      caller: `ip:${clientAddress(request, serverContext, trustProxy)}`,
+      cost: undefined,
+      budget: undefined,
+    };
+    setRequestState(request, state);
+  }
+  return state;
+}
+
+export function useCaller(deps: ContextDeps, logger: Logger, trustProxy: boolean): Plugin<Context> {
+  return {
+    onRequest({ request, serverContext }) {
+      stateOf(request, serverContext, trustProxy);
+    },
+    async onParams({ request, context, setResult }) {
+      const state = stateOf(request, context, trustProxy);
+      try {
+        const viewer = await resolveViewer(request.headers.get('authorization'), deps);
+        state.viewer = viewer;
+        if (viewer.apiKeyId !== null) state.caller = `key:${viewer.apiKeyId}`;
+        else if (viewer.role !== 'ANONYMOUS') state.caller = 'admin-env';
+      } catch (error) {
+        const e = error as Error;
+        setResult({
+          errors: [e.name === 'GraphQLError' ? (e as never) : publicError(e, state.requestId, logger)],
+        });
+      }
+    },
+    onResponse({ request, response }) {
+      const state = requestState(request);
+      if (state) response.headers.set('x-request-id', state.requestId);
+    },
+  };
+}

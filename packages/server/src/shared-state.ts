@@ -1,0 +1,128 @@
+// The one place that knows whether state shared between requests lives in this process or in
+// Redis. Everything else asks for a budget (and, later, a cache or a pub/sub channel) and never
+// asks where it is kept.
+//
+// With REDIS_URL set, several instances share budgets through Redis. If Redis cannot be reached
+// the API keeps answering: it fails open to per-process state, logs it once, and reports itself
+// degraded; when Redis is back, sharing resumes without a restart (ioredis reconnects).
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Logger } from './logger.ts';
+
+export interface BudgetResult {
+  allowed: boolean;
+  /** The whole budget of a window. */
+  limit: number;
+  /** Points left after this charge (0 when refused). */
+  remaining: number;
+  /** Seconds until the budget is full again. */
+  resetSeconds: number;
+}
+
+/** A per-caller budget of points that refills every window. */
+export interface Budget {
+  /** Charges `points` to `key`; refuses (and charges nothing more) when the budget is spent. */
+  charge(key: string, points: number): Promise<BudgetResult>;
+  /** What is left for `key`, without charging. */
+  peek(key: string): Promise<BudgetResult>;
+}
+
+export interface SharedStateStatus {
+  store: 'memory' | 'redis';
+  /** False while Redis is configured but unreachable (the API runs on per-process state). */
+  healthy: boolean;
+}
+
+export interface SharedState {
+  status(): SharedStateStatus;
+  budget(options: { name: string; points: number; windowSeconds: number }): Budget;
+  close(): Promise<void>;
+}
+
+function toResult(res: RateLimiterRes, limit: number, allowed: boolean): BudgetResult {
+  return {
+    allowed,
+    limit,
+    remaining: allowed ? Math.max(res.remainingPoints, 0) : 0,
+    resetSeconds: Math.max(Math.ceil(res.msBeforeNext / 1000), allowed ? 0 : 1),
+  };
+}
+
+function budgetOver(limiter: RateLimiterMemory | RateLimiterRedis, points: number): Budget {
+  return {
+    async charge(key, cost) {
+      try {
+        return toResult(await limiter.consume(key, cost), points, true);
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return toResult(rejection, points, false);
+        throw rejection;
+      }
+    },
+    async peek(key) {
+      const res = await limiter.get(key);
+      if (!res) return { allowed: true, limit: points, remaining: points, resetSeconds: 0 };
+      return toResult(res, points, res.remainingPoints > 0);
+    },
+  };
+}
+
+function memoryState(): SharedState {
+  return {
+    status: () => ({ store: 'memory', healthy: true }),
+    budget: ({ name, points, windowSeconds }) =>
+      budgetOver(new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }), points),
+    close: async () => {},
+  };
+}
+
+function redisState(url: string, logger: Logger): SharedState {
+  const redis = new Redis(url, {
+    // Fail a command at once while disconnected, so that a request falls back to memory instead
+    // of waiting for Redis; keep reconnecting in the background.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  let healthy = false;
+  redis.on('ready', () => {
+    if (!healthy)
+      logger.info({ redis: url.replace(/\/\/[^@]*@/, '//***@') }, 'shared state: Redis connected');
+    healthy = true;
+  });
+  redis.on('error', (error) => {
+    if (healthy) {
+      logger.warn(
+        { err: error },
+        'shared state: Redis unreachable, using per-process state until it is back',
+      );
+    }
+    healthy = false;
+  });
+  redis.on('end', () => {
+    healthy = false;
+  });
+  return {
+    status: () => ({ store: 'redis', healthy }),
+    budget: ({ name, points, windowSeconds }) =>
+      budgetOver(
+        new RateLimiterRedis({
+          storeClient: redis,
+          keyPrefix: `maths-hubs:${name}`,
+          points,
+          duration: windowSeconds,
+          rejectIfRedisNotReady: true,
+          // While Redis is away, budgets are kept per process (fail open, still bounded).
+          insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }),
+        }),
+        points,
+      ),
+    async close() {
+      redis.disconnect();
+    },
+  };
+}
+
+export function createSharedState(redisUrl: string | undefined, logger: Logger): SharedState {
+  return redisUrl ? redisState(redisUrl, logger) : memoryState();
+}
