@@ -4,6 +4,7 @@
 //   pnpm bench cold-start national-seed
 import os from 'node:os';
 import { benchApi } from './api.ts';
+import { benchLimits } from './limits.ts';
 import { benchColdStart, benchNationalSeed } from './platform.ts';
 import { benchStats } from './stats.ts';
 
@@ -21,6 +22,8 @@ nationalUrl.pathname = '/maths_hubs_bench';
 if (run('national-seed')) await benchNationalSeed(adminUrl);
 if (run('api')) await benchApi(nationalUrl.toString());
 if (run('stats')) await benchStats(nationalUrl.toString());
+// The embedded database only (no PostgreSQL needed).
+if (run('limits')) await benchLimits();
 
 if (run('sdk-size')) {
   const { measureBundles } = await import('../../packages/sdk/scripts/size.ts');

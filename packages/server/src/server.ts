@@ -7,14 +7,14 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Context } from '@maths-hubs/schema';
 import { schema } from '@maths-hubs/schema';
-import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { buildContext } from './context.ts';
 import type { Database } from './db.ts';
 import type { Logger } from './logger.ts';
 import { useCaller } from './plugins/caller.ts';
 import { useDeadline } from './plugins/deadline.ts';
-import { useErrorMasking } from './plugins/errors.ts';
+import { useErrorMasking, useExplainedUnsupportedMediaType } from './plugins/errors.ts';
 import { useLimits } from './plugins/limits.ts';
 import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
 import { requestState } from './plugins/request-state.ts';
@@ -50,6 +50,8 @@ export interface AppOptions {
   limits?: Limits;
   /** Where budgets are kept; per process when not given. */
   sharedState?: SharedState;
+  /** More Yoga plugins, run after the API's own (instrumentation, tests' counters). */
+  plugins?: Plugin<Context>[];
 }
 
 export function createApp({
@@ -60,6 +62,7 @@ export function createApp({
   suppressionThreshold = 4,
   limits = DEFAULT_LIMITS,
   sharedState = createSharedState(undefined, logger),
+  plugins = [],
 }: AppOptions) {
   const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold };
   const rateLimiter = createRateLimiter(limits, sharedState, logger);
@@ -107,12 +110,23 @@ export function createApp({
     },
     plugins: [
       useCaller(deps, logger, limits.trustProxy),
+      useExplainedUnsupportedMediaType(),
       usePersistedOperations({
         getPersistedOperation: (hash) => PERSISTED_OPERATIONS[hash] ?? null,
         // OPERATIONS=persisted: callers without a key may run only the SDK's operations.
         allowArbitraryOperations: (request) =>
           limits.operations === 'any' || (requestState(request)?.viewer?.role ?? 'ANONYMOUS') !== 'ANONYMOUS',
         customErrors: {
+          keyNotFound: {
+            message:
+              'Send a GraphQL document as `query`, or a persisted operation’s hash as extensions.persistedQuery.sha256Hash.',
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          },
+          notFound: {
+            message:
+              'No persisted operation has this hash. Send the document as `query`, or update the SDK: hashes once shipped stay accepted.',
+            extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 400 } },
+          },
           persistedQueryOnly:
             'This server runs only the SDK’s persisted operations for callers without an API key. ' +
             'Send the operation by its hash (the SDK does this), or send an API key ("Authorization: Bearer <key>"); ' +
@@ -142,6 +156,7 @@ export function createApp({
           });
         },
       }),
+      ...plugins,
     ],
   });
   graphqlFetch = async (request, serverContext) => yoga.fetch(request, serverContext as never);

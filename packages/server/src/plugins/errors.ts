@@ -11,6 +11,8 @@ export const UNAVAILABLE_RETRY_SECONDS = 5;
 
 // Connection-level failures: refused, reset, the server shutting down or not yet accepting.
 const UNAVAILABLE_CODES = new Set([
+  'P1001', // Prisma: can't reach database server
+  'P1017', // Prisma: server closed the connection
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -38,7 +40,13 @@ function* chain(error: unknown): Generator<Record<string, unknown>> {
     seen.add(current);
     const e = current as Record<string, unknown>;
     yield e;
-    if (e.meta && typeof e.meta === 'object') yield e.meta as Record<string, unknown>;
+    if (e.meta && typeof e.meta === 'object') {
+      const meta = e.meta as Record<string, unknown>;
+      yield meta;
+      // Prisma wraps the driver adapter's error (kind DatabaseNotReachable, …) here.
+      if (meta.driverAdapterError && typeof meta.driverAdapterError === 'object')
+        yield* chain(meta.driverAdapterError);
+    }
     current = e.cause ?? e.originalError;
   }
 }
@@ -119,6 +127,18 @@ function pothosValidationHint(message: string): string {
   return `${message}.`;
 }
 
+/** The message for an error that is the caller's mistake, not ours; null for anything else. */
+function callerMistake(error: Error): string | null {
+  if (error.name === 'PothosValidationError') return pothosValidationHint(error.message);
+  // A cursor that decodes to a value of the wrong type for the key (e.g. text for an integer id).
+  if (error.name === 'PrismaClientValidationError' && /\bcursor: \{/.test(error.message))
+    return pothosValidationHint('Invalid cursor');
+  // A global ID naming a type this API does not have.
+  if (error.name === 'PothosSchemaError' && /has not been implemented/.test(error.message))
+    return pothosValidationHint('Invalid global ID: it names no type of this API');
+  return null;
+}
+
 /** Replaces unexpected (non-GraphQL) errors with a generic one carrying the request id, and logs them. */
 export function useErrorMasking(logger: Logger): Plugin<Context> {
   return {
@@ -141,8 +161,9 @@ export function useErrorMasking(logger: Logger): Plugin<Context> {
               const original = error.originalError;
               // By name, not instanceof: the same class may be loaded twice (ESM and CommonJS builds).
               if (!original || original.name === 'GraphQLError') return error;
-              if (original.name === 'PothosValidationError') {
-                return new GraphQLError(pothosValidationHint(original.message), {
+              const mistake = callerMistake(original);
+              if (mistake) {
+                return new GraphQLError(mistake, {
                   nodes: error.nodes,
                   path: error.path,
                   extensions: { code: 'BAD_USER_INPUT' },
@@ -158,6 +179,28 @@ export function useErrorMasking(logger: Logger): Plugin<Context> {
           });
         },
       };
+    },
+  };
+}
+
+/** A body of a type no parser takes gets 415 saying which types are taken (Yoga's own has no body). */
+export function useExplainedUnsupportedMediaType(): Plugin {
+  return {
+    onRequestParse({ request, requestParser, endResponse, fetchAPI }) {
+      if (requestParser || request.method === 'GET') return;
+      endResponse(
+        new fetchAPI.Response(
+          JSON.stringify({
+            errors: [
+              {
+                message: `Content-Type ${request.headers.get('content-type') ?? '(none)'} is not accepted: send application/json (or application/graphql+json, multipart/form-data), or use GET for queries.`,
+                extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+              },
+            ],
+          }),
+          { status: 415, headers: { 'content-type': 'application/json; charset=utf-8' } },
+        ),
+      );
     },
   };
 }

@@ -40,13 +40,15 @@ export function tooComplex(limit: LimitName, figure: number, allowed: number, wh
   const subject = figure > allowed || limit === 'tokens' ? UNITS[limit](figure) : `${limit} ${figure}`;
   return new GraphQLError(
     `Query refused (limit: ${limit}): this operation ${subject}; the most allowed${who} is ${allowed.toLocaleString('en-GB')}. ${ADVICE[limit]}`,
-    { extensions: { code: 'QUERY_TOO_COMPLEX', limit, figure, allowed, http: { status: 400 } } },
+    // `spec`: 400 for application/graphql-response+json, 200 for legacy application/json, as the
+    // GraphQL-over-HTTP spec asks of every request error (and as Yoga does for validation).
+    { extensions: { code: 'QUERY_TOO_COMPLEX', limit, figure, allowed, http: { status: 400, spec: true } } },
   );
 }
 
 export function badInput(message: string, path: (string | number)[]): GraphQLError {
   return new GraphQLError(`Input refused: ${message}`, {
-    extensions: { code: 'BAD_USER_INPUT', path, http: { status: 400 } },
+    extensions: { code: 'BAD_USER_INPUT', path, http: { status: 400, spec: true } },
   });
 }
 

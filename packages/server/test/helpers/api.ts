@@ -1,7 +1,7 @@
 // A test API: the Yoga app over a seeded test database, with an API key for every role.
 import { hashApiKeySecret } from '@maths-hubs/schema';
 import { createLogger } from '../../src/logger.ts';
-import { createApp } from '../../src/server.ts';
+import { type AppOptions, createApp } from '../../src/server.ts';
 import { SEED_TODAY, type TestDatabase, testDatabase } from './fixtures.ts';
 
 export const ADMIN_API_KEY = 'test-admin-key-0123456789abcdef0123456789abcdef';
@@ -15,7 +15,8 @@ export interface GraphQLResponse {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-export async function testApi() {
+/** A seeded database, keys for every role, and the app; `options` override the app's defaults. */
+export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>> = {}) {
   const db: TestDatabase = await testDatabase();
   const hubId = async (code: string) => (await db.prisma.hub.findUniqueOrThrow({ where: { code } })).id;
   const keys: Record<Exclude<Caller, 'anonymous'>, string> = {
@@ -48,6 +49,7 @@ export async function testApi() {
     logger: createLogger('silent'),
     adminApiKey: ADMIN_API_KEY,
     clock: () => SEED_TODAY,
+    ...options,
   });
 
   async function gql(
