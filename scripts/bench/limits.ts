@@ -196,14 +196,23 @@ function onlyStatus(name: string, result: autocannon.Result, status: number) {
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
+/** The floor for the 413: a bare Node.js http server that answers every POST 413 without reading it. */
+function bareRefuser(port: number) {
+  const code = `require('node:http').createServer((q, s) => { s.statusCode = q.method === 'POST' ? 413 : 200; s.end(); }).listen(${port})`;
+  return startAndTime(['-e', code], {}, port, { path: '/' });
+}
+
 export async function benchLimits({ connections = 16, seconds = 5, rounds = 200, hubPageRounds = 4 } = {}) {
   const dirOn = await mkdtemp(join(tmpdir(), 'mh-bench-limits-on-'));
   const dirOff = await mkdtemp(join(tmpdir(), 'mh-bench-limits-off-'));
   // Both start on empty directories (migrate + demo seed); the seed is deterministic.
-  const [on, off] = await Promise.all([
+  const started = performance.now();
+  const [on, off, bare] = await Promise.all([
     startServer(dirOn, 4903, LIMITS_ON),
     startServer(dirOff, 4904, LIMITS_OFF),
+    bareRefuser(4905),
   ]);
+  const startSeconds = (performance.now() - started) / 1000;
   const memoryFile = join(dirOn, 'memory.json');
   try {
     // ── 3. Memory, first, on a fresh server: before, after one round, after `rounds` rounds ──
@@ -224,7 +233,7 @@ export async function benchLimits({ connections = 16, seconds = 5, rounds = 200,
     // ── 1. Time to refuse, beside { __typename } before and after ──
     const limits = loadConfig({ ...LIMITS_ON }).limits;
     console.log(
-      `\nRefusing hostile documents over HTTP: ${connections} connections, ${seconds} s each, embedded database (demo seed)`,
+      `\nRefusing hostile documents over HTTP: ${connections} connections, ${seconds} s each, embedded database (demo seed; both servers migrated and seeded in ${startSeconds.toFixed(1)} s)`,
     );
     console.log(
       `  limits: depth ${limits.maxDepth}, aliases ${limits.maxAliases}, tokens ${limits.maxTokens}, directives ${limits.maxDirectives}, cost ${limits.cost.anonymous} (anonymous), body ${limits.maxBodyBytes} B; rate budget ${limits.rate?.budgets.ANONYMOUS} points`,
@@ -236,7 +245,7 @@ export async function benchLimits({ connections = 16, seconds = 5, rounds = 200,
       console.log(
         `  ${name.padEnd(32)} ${String(status).padStart(6)}  ${by.padEnd(24)} ${r.requests.average.toFixed(0).padStart(7)} ${r.latency.mean.toFixed(2).padStart(9)}   ${ratio}`,
       );
-    await load(on.url, BASELINE, connections, 2); // warm-up, not counted
+    await load(on.url, BASELINE, connections, 1); // warm-up, not counted
     const first = await load(on.url, BASELINE, connections, seconds);
     onlyStatus('{ __typename }', first, 200);
     const bombResults = [];
@@ -245,6 +254,9 @@ export async function benchLimits({ connections = 16, seconds = 5, rounds = 200,
       onlyStatus(bomb.name, result, bomb.status);
       bombResults.push(result);
     }
+    const big = BOMBS.find((b) => b.status === 413)!;
+    const floor = await load(bare.url, big.body, connections, seconds);
+    onlyStatus('bare 413', floor, 413);
     const last = await load(on.url, BASELINE, connections, seconds);
     onlyStatus('{ __typename }', last, 200);
     const baseline = (first.latency.mean + last.latency.mean) / 2;
@@ -253,6 +265,13 @@ export async function benchLimits({ connections = 16, seconds = 5, rounds = 200,
       const r = bombResults[i]!;
       row(bomb.name, bomb.status, bomb.refusedBy ?? '', r, `${(r.latency.mean / baseline).toFixed(2)}×`);
     }
+    row(
+      '  same, bare Node http (floor)',
+      413,
+      'not read',
+      floor,
+      `${(floor.latency.mean / baseline).toFixed(2)}× (API ÷ floor ${(bombResults[BOMBS.indexOf(big)]!.latency.mean / floor.latency.mean).toFixed(2)}×)`,
+    );
     row('{ __typename } (last)', 200, '—', last, `${(last.latency.mean / baseline).toFixed(2)}×`);
 
     // ── 2. HubPage with limits and rate accounting on and off, alternating ──
@@ -262,10 +281,11 @@ export async function benchLimits({ connections = 16, seconds = 5, rounds = 200,
       if (a.status !== 200 || JSON.parse(a.text).errors) throw new Error(`HubPage: ${a.text.slice(0, 300)}`);
     const data = answers.map((a) => JSON.stringify(JSON.parse(a.text).data));
     if (data[0] !== data[1]) throw new Error('HubPage: the two servers answer differently');
-    await load(on.url, body, connections, 2);
-    await load(off.url, body, connections, 2);
+    await load(on.url, body, connections, 1);
+    await load(off.url, body, connections, 1);
     const totals = { on: 0, off: 0 };
     const perRound: string[] = [];
+    const ratios: number[] = [];
     for (let r = 0; r < hubPageRounds; r++) {
       const order = r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const);
       const rps = { on: 0, off: 0 };
@@ -275,6 +295,7 @@ export async function benchLimits({ connections = 16, seconds = 5, rounds = 200,
         rps[which] = result.requests.average;
         totals[which] += result.requests.total;
       }
+      ratios.push(rps.on / rps.off);
       perRound.push(
         `${order.join(' → ')}: ${rps.on.toFixed(0)} / ${rps.off.toFixed(0)} (${(rps.on / rps.off).toFixed(3)}×)`,
       );
@@ -287,7 +308,10 @@ export async function benchLimits({ connections = 16, seconds = 5, rounds = 200,
     for (const [i, line] of perRound.entries()) console.log(`  round ${i + 1}  ${line}`);
     console.log(`  limits on (cost checked, budget charged)   ${onRps.toFixed(0).padStart(6)} req/s`);
     console.log(`  limits off (RATE_LIMIT=off, maxima)        ${offRps.toFixed(0).padStart(6)} req/s`);
-    console.log(`  on ÷ off                                   ${(onRps / offRps).toFixed(3)}×`);
+    const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
+    console.log(
+      `  on ÷ off                                   ${(onRps / offRps).toFixed(3)}× (median of rounds ${median.toFixed(3)}×)`,
+    );
 
     // ── 3, printed ──
     console.log(
@@ -303,7 +327,7 @@ export async function benchLimits({ connections = 16, seconds = 5, rounds = 200,
       `  after ÷ before                   ${(after.rss / before.rss).toFixed(3).padStart(7)}× ${(after.heapUsed / before.heapUsed).toFixed(3).padStart(13)}×`,
     );
   } finally {
-    await Promise.all([stop(on.child), stop(off.child)]);
+    await Promise.all([stop(on.child), stop(off.child), stop(bare.child)]);
     await Promise.all([
       rm(dirOn, { recursive: true, force: true }),
       rm(dirOff, { recursive: true, force: true }),

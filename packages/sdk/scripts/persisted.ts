@@ -1,12 +1,17 @@
 // Emits the persisted-operations manifest (SHA-256 of each document → its text), which a server
 // loads to run the SDK's operations by hash, and the name → hash table the client sends.
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as generated from '../src/generated/graphql.ts';
 
 const root = join(import.meta.dirname, '..');
-const manifest: Record<string, string> = {};
+// Append-only: a hash once shipped stays accepted, so older SDKs keep working when an operation's
+// text changes. Only new hashes are added; none is ever dropped.
+const manifestFile = join(root, 'persisted-operations.json');
+const manifest: Record<string, string> = existsSync(manifestFile)
+  ? JSON.parse(readFileSync(manifestFile, 'utf8'))
+  : {};
 const hashes: Record<string, string> = {};
 for (const [exportName, value] of Object.entries(generated)) {
   if (!exportName.endsWith('Document')) continue;

@@ -15,6 +15,8 @@ export interface BudgetResult {
   limit: number;
   /** Points left after this charge (0 when refused). */
   remaining: number;
+  /** Points that were left before this charge. */
+  available: number;
   /** Seconds until the budget is full again. */
   resetSeconds: number;
 }
@@ -39,11 +41,12 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
-function toResult(res: RateLimiterRes, limit: number, allowed: boolean): BudgetResult {
+function toResult(res: RateLimiterRes, limit: number, allowed: boolean, cost: number): BudgetResult {
   return {
     allowed,
     limit,
     remaining: allowed ? Math.max(res.remainingPoints, 0) : 0,
+    available: Math.max(limit - (res.consumedPoints - cost), 0),
     resetSeconds: Math.max(Math.ceil(res.msBeforeNext / 1000), allowed ? 0 : 1),
   };
 }
@@ -52,16 +55,17 @@ function budgetOver(limiter: RateLimiterMemory | RateLimiterRedis, points: numbe
   return {
     async charge(key, cost) {
       try {
-        return toResult(await limiter.consume(key, cost), points, true);
+        return toResult(await limiter.consume(key, cost), points, true, cost);
       } catch (rejection) {
-        if (rejection instanceof RateLimiterRes) return toResult(rejection, points, false);
+        if (rejection instanceof RateLimiterRes) return toResult(rejection, points, false, cost);
         throw rejection;
       }
     },
     async peek(key) {
       const res = await limiter.get(key);
-      if (!res) return { allowed: true, limit: points, remaining: points, resetSeconds: 0 };
-      return toResult(res, points, res.remainingPoints > 0);
+      if (!res)
+        return { allowed: true, limit: points, remaining: points, available: points, resetSeconds: 0 };
+      return toResult(res, points, res.remainingPoints > 0, 0);
     },
   };
 }
@@ -75,7 +79,7 @@ function memoryState(): SharedState {
   };
 }
 
-function redisState(url: string, logger: Logger): SharedState {
+function redisState(url: string, logger: Logger, namespace: string): SharedState {
   const redis = new Redis(url, {
     // Fail a command at once while disconnected, so that a request falls back to memory instead
     // of waiting for Redis; keep reconnecting in the background.
@@ -108,7 +112,7 @@ function redisState(url: string, logger: Logger): SharedState {
       budgetOver(
         new RateLimiterRedis({
           storeClient: redis,
-          keyPrefix: `maths-hubs:${name}`,
+          keyPrefix: `${namespace}:${name}`,
           points,
           duration: windowSeconds,
           rejectIfRedisNotReady: true,
@@ -123,6 +127,11 @@ function redisState(url: string, logger: Logger): SharedState {
   };
 }
 
-export function createSharedState(redisUrl: string | undefined, logger: Logger): SharedState {
-  return redisUrl ? redisState(redisUrl, logger) : memoryState();
+/** `namespace` prefixes every Redis key, so that deployments (or test runs) sharing a Redis stay apart. */
+export function createSharedState(
+  redisUrl: string | undefined,
+  logger: Logger,
+  namespace = 'maths-hubs',
+): SharedState {
+  return redisUrl ? redisState(redisUrl, logger, namespace) : memoryState();
 }
