@@ -3,7 +3,8 @@
 //   1. refusing each hostile document beside `{ __typename }` on the same server (autocannon);
 //   2. the HubPage operation with limits and rate accounting on beside a server with them off;
 //   3. the server's memory before and after sending the whole bomb set many times.
-// Requests carry the SDK's Accept header; see docs/benchmarks.md for what a bare application/json gets.
+// Requests carry the SDK's Accept header: with plain application/json, Yoga answers a refusal made while
+// validating with 200 and the errors (README "Limits and budgets"), and the status check would fail.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

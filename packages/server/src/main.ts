@@ -5,7 +5,7 @@ import { seed } from '@maths-hubs/db/seed/index';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type Database, DataDirLockedError, openDatabase } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createApp } from './server.ts';
+import { createApp, nodeHandler } from './server.ts';
 import { createSharedState } from './shared-state.ts';
 
 export interface RunningServer {
@@ -43,7 +43,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     limits: config.limits,
     sharedState,
   });
-  const server = createServer(yoga);
+  const server = createServer(nodeHandler(yoga, config.limits.maxBodyBytes));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

@@ -3,6 +3,7 @@
 // execution under a deadline → error masking → cost figures on the way out.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Context } from '@maths-hubs/schema';
@@ -52,6 +53,32 @@ export interface AppOptions {
   sharedState?: SharedState;
   /** More Yoga plugins, run after the API's own (instrumentation, tests' counters). */
   plugins?: Plugin<Context>[];
+}
+
+/**
+ * A Node request handler in front of the app: a body whose declared size is over the limit gets
+ * 413 at once, and the connection is closed, so the client stops sending it (Yoga's own check,
+ * which also counts chunked bodies, would first have to drain it).
+ */
+export function nodeHandler(app: ReturnType<typeof createApp>, maxBodyBytes: number) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBodyBytes) {
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      res.end(
+        JSON.stringify({
+          errors: [
+            {
+              message: `The request body is ${declared} bytes; the most accepted is ${maxBodyBytes}. Send a smaller document or fewer variables.`,
+              extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' },
+            },
+          ],
+        }),
+      );
+      return;
+    }
+    app(req, res);
+  };
 }
 
 export function createApp({

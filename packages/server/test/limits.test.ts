@@ -1,10 +1,13 @@
 // Running in public: the hostile-input corpus, the cost figures on every response, and the
 // trusted-documents mode. Counts, never times: refusals are proven by zero executions and zero SQL.
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Context } from '@maths-hubs/schema';
 import type { Plugin } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/config.ts';
-import { PERSISTED_OPERATIONS } from '../src/server.ts';
+import { nodeHandler, PERSISTED_OPERATIONS } from '../src/server.ts';
 import { type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 import { HOSTILE_CASES, type HostileCase } from './hostile-corpus.ts';
@@ -210,6 +213,26 @@ describe(`HTTP hygiene (${testDbKind()})`, () => {
     expect(simple.headers.get('access-control-allow-origin')).toBe('https://hub.example');
     expect(simple.headers.get('access-control-allow-credentials')).not.toBe('true');
     expect(simple.headers.get('access-control-expose-headers')).toMatch(/ratelimit-remaining/i);
+  });
+
+  it('answers a declared oversize body with 413 over real HTTP without reading it', async () => {
+    const server = createServer(nodeHandler(api.app, DEFAULT_LIMITS.maxBodyBytes));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }', variables: { s: 'x'.repeat(10_000_000) } }),
+      });
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as any).errors[0].message).toMatch(/the most accepted is 100000/);
+      const small = await fetch(`http://127.0.0.1:${port}/graphql?query=%7B__typename%7D`);
+      expect(small.status).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('refuses a body over the configured size with 413 before parsing, by Content-Length or by counting', async () => {
