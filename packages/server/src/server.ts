@@ -57,14 +57,14 @@ export interface AppOptions {
 
 /**
  * A Node request handler in front of the app: a body whose declared size is over the limit gets
- * 413 at once, and the connection is closed, so the client stops sending it (Yoga's own check,
- * which also counts chunked bodies, would first have to drain it).
+ * 413 at once, unread (Node discards the rest as it arrives, so the client can finish sending and
+ * read the answer). Yoga's own check, which also counts chunked bodies, streams it first.
  */
 export function nodeHandler(app: ReturnType<typeof createApp>, maxBodyBytes: number) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBodyBytes) {
-      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
       res.end(
         JSON.stringify({
           errors: [

@@ -142,6 +142,27 @@ describe(`cost figures on every response (${testDbKind()})`, () => {
     });
   });
 
+  it('gives GraphiQL a refusal it can show as it is: a JSON body whose message says what to fix', async () => {
+    // GraphiQL's own fetcher sends this Accept header and prints the response body.
+    const response = await api.app.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json, multipart/mixed',
+      },
+      body: JSON.stringify({
+        query: '{ hubs(first: 100) { nodes { cohorts(first: 100) { nodes { code } } } } }',
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/json/);
+    const body = (await response.json()) as any;
+    expect(body.errors[0].message).toBe(
+      'Query refused (limit: cost): this operation costs 10,201 points; the most allowed without an API key is 5,000. ' +
+        'Ask for smaller pages (`first`) or fewer nested lists, or send an API key for a higher limit.',
+    );
+  });
+
   it('raises a permission refusal as a top-level FORBIDDEN error even when userErrors is not selected', async () => {
     const result = await api.gql(
       'mutation { revokeApiKey(input: { id: "QXBpS2V5OjE=" }) { apiKey { id } } }',
