@@ -16,10 +16,13 @@ export const DIMENSIONS = [
   'LOCAL_AUTHORITY',
   'ENROLMENT_STATUS',
 ] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+export type PublicDimension = (typeof DIMENSIONS)[number];
+/** COHORT groups by cohort: used inside the API for the single-object `stats` fields. */
+export type Dimension = PublicDimension | 'COHORT';
 
 /** Dimensions of the cohort itself; the others describe a participant's enrolment. */
 const COHORT_DIMENSIONS = new Set<Dimension>([
+  'COHORT',
   'REGION',
   'HUB',
   'PROGRAMME',
@@ -30,6 +33,7 @@ const COHORT_DIMENSIONS = new Set<Dimension>([
 
 /** Column of each dimension in the `base` and `cohorts` sets below, and its output name. */
 const COLUMN: Record<Dimension, string> = {
+  COHORT: 'cohort_id',
   REGION: 'region_id',
   HUB: 'hub_id',
   PROGRAMME: 'programme_id',
@@ -51,6 +55,10 @@ export interface StatsFilterValues {
   academicYearFrom?: string | null;
   academicYearTo?: string | null;
   cohortIds?: number[] | null;
+  /** Only cohorts of these hubs (by id). */
+  hubIds?: number[] | null;
+  /** Only national and regional runs (no hub). */
+  noHub?: boolean | null;
   roles?: string[] | null;
   schoolPhases?: string[] | null;
   localAuthorities?: string[] | null;
@@ -58,9 +66,18 @@ export interface StatsFilterValues {
 
 export type StatsKeyValues = Partial<Record<Dimension, string | number | null>>;
 
+export interface StatsRowResult {
+  key: StatsKeyValues;
+  values: StatsValues;
+  /** No enrolment of this row can still be in progress: enrolments = completed + withdrawn. */
+  final: boolean;
+  /** The row's enrolment status, when grouped by it. */
+  status: string | null;
+}
+
 export interface StatsResult {
-  rows: { key: StatsKeyValues; values: StatsValues }[];
-  total: { key: StatsKeyValues; values: StatsValues };
+  rows: StatsRowResult[];
+  total: StatsRowResult;
 }
 
 const list = (values: string[] | null | undefined) => (values && values.length > 0 ? values : null);
@@ -75,7 +92,9 @@ function cohortConditions(f: StatsFilterValues) {
     AND (${list(f.masteryPhases)}::text[] IS NULL OR p.mastery_phase::text = ANY(${list(f.masteryPhases)}::text[]))
     AND (${f.academicYearFrom ?? null}::text IS NULL OR c.academic_year >= ${f.academicYearFrom ?? null}::text)
     AND (${f.academicYearTo ?? null}::text IS NULL OR c.academic_year <= ${f.academicYearTo ?? null}::text)
-    AND (${f.cohortIds && f.cohortIds.length > 0 ? f.cohortIds : null}::int[] IS NULL OR c.id = ANY(${f.cohortIds && f.cohortIds.length > 0 ? f.cohortIds : null}::int[]))`;
+    AND (${f.cohortIds && f.cohortIds.length > 0 ? f.cohortIds : null}::int[] IS NULL OR c.id = ANY(${f.cohortIds && f.cohortIds.length > 0 ? f.cohortIds : null}::int[]))
+    AND (${f.hubIds && f.hubIds.length > 0 ? f.hubIds : null}::int[] IS NULL OR c.hub_id = ANY(${f.hubIds && f.hubIds.length > 0 ? f.hubIds : null}::int[]))
+    AND (${f.noHub ?? false}::boolean = false OR c.hub_id IS NULL)`;
 }
 
 const int = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -89,7 +108,11 @@ function isEnrolmentLevel(dims: Dimension[], f: StatsFilterValues): boolean {
 }
 
 /** The one statement behind cohortStats (exported so the benchmark can run it directly). */
-export function cohortStatsQuery(groupBy: Dimension[], f: StatsFilterValues): Prisma.Sql {
+export function cohortStatsQuery(
+  groupBy: Dimension[],
+  f: StatsFilterValues,
+  today: Date = new Date(),
+): Prisma.Sql {
   const dims = [...new Set(groupBy)];
   const enrolmentLevel = isEnrolmentLevel(dims, f);
   const cols = dims.map((d) => Prisma.raw(COLUMN[d]));
@@ -109,7 +132,9 @@ export function cohortStatsQuery(groupBy: Dimension[], f: StatsFilterValues): Pr
     WITH scope AS (
       SELECT c.id AS cohort_id, c.capacity, c.places_taken, c.hub_id, coalesce(c.region_id, h.region_id) AS region_id,
              c.programme_id, p.family::text AS family, p.mastery_phase::text AS mastery_phase, c.academic_year,
-             (SELECT max(f.amount_pence) FROM funding_line f WHERE f.programme_id = p.id AND f.unit = 'PER_DEPARTMENT') AS per_department
+             (SELECT max(f.amount_pence) FROM funding_line f WHERE f.programme_id = p.id AND f.unit = 'PER_DEPARTMENT') AS per_department,
+             -- Finished by status or by date, against the request's clock: no enrolment can still run.
+             coalesce(c.status = 'COMPLETED' OR c.ends_on < ${today}::date, false) AS finished
         FROM cohort c JOIN programme p ON p.id = c.programme_id
         LEFT JOIN hub h ON h.id = c.hub_id LEFT JOIN region r ON r.id = coalesce(c.region_id, h.region_id)
        WHERE ${cohortConditions(f)}
@@ -129,7 +154,7 @@ export function cohortStatsQuery(groupBy: Dimension[], f: StatsFilterValues): Pr
              count(DISTINCT b.participant_id) AS participants, count(*) AS enrolments,
              count(*) FILTER (WHERE b.enrolment_status = 'COMPLETED') AS completed,
              count(*) FILTER (WHERE b.enrolment_status = 'WITHDRAWN') AS withdrawn,
-             sum(a.present) AS present, sum(a.recorded) AS recorded
+             sum(a.present) AS present, sum(a.recorded) AS recorded, bool_and(b.finished) AS final
         FROM base b LEFT JOIN attended a ON a.enrolment_id = b.enrolment_id
        GROUP BY ${sets}
     ), k AS (
@@ -152,7 +177,7 @@ export function cohortStatsQuery(groupBy: Dimension[], f: StatsFilterValues): Pr
         : Prisma.sql`NULL AS none`
     },
            coalesce(e.g, k.g) AS g, e.cohorts_enrolled, e.schools, e.participants, e.enrolments, e.completed, e.withdrawn,
-           e.present, e.recorded, k.cohorts, k.places_offered, k.places_filled, k.funding
+           e.present, e.recorded, e.final, k.cohorts, k.places_offered, k.places_filled, k.funding
       FROM e FULL JOIN k ${join}
      ORDER BY ${
        cols.length > 0
@@ -168,10 +193,11 @@ export async function cohortStats(
   prisma: PrismaClient,
   groupBy: Dimension[],
   f: StatsFilterValues,
+  today: Date = new Date(),
 ): Promise<StatsResult> {
   const dims = [...new Set(groupBy)];
   const enrolmentLevel = isEnrolmentLevel(dims, f);
-  const rows = await prisma.$queryRaw<Record<string, unknown>[]>(cohortStatsQuery(dims, f));
+  const rows = await prisma.$queryRaw<Record<string, unknown>[]>(cohortStatsQuery(dims, f, today));
 
   const toValues = (r: Record<string, unknown>): StatsValues => {
     const completed = int(r.completed) ?? 0;
@@ -195,13 +221,20 @@ export async function cohortStats(
   const keyOf = (r: Record<string, unknown>): StatsKeyValues =>
     Object.fromEntries(dims.map((d) => [d, (r[COLUMN[d]] as string | number | null) ?? null]));
 
+  const statusOf = (r: Record<string, unknown>) =>
+    dims.includes('ENROLMENT_STATUS') ? ((r[COLUMN.ENROLMENT_STATUS] as string | null) ?? null) : null;
+  // A group with no enrolments has nothing in progress.
+  const finalOf = (r: Record<string, unknown>) =>
+    r.final === null || r.final === undefined || r.final === true;
   const totalRow = rows.find((r) => Number(r.g) !== 0 || dims.length === 0);
-  const empty = { key: {}, values: toValues({}) };
+  const empty = { key: {}, values: toValues({}), final: true, status: null };
   return {
     rows:
       dims.length === 0
         ? []
-        : rows.filter((r) => Number(r.g) === 0).map((r) => ({ key: keyOf(r), values: toValues(r) })),
-    total: totalRow ? { key: {}, values: toValues(totalRow) } : empty,
+        : rows
+            .filter((r) => Number(r.g) === 0)
+            .map((r) => ({ key: keyOf(r), values: toValues(r), final: finalOf(r), status: statusOf(r) })),
+    total: totalRow ? { key: {}, values: toValues(totalRow), final: finalOf(totalRow), status: null } : empty,
   };
 }

@@ -1,7 +1,46 @@
-// Disclosure control for aggregated statistics: small counts are withheld, and so is whatever
-// would let a withheld count be worked out again. A plain function, unit-tested on hand-made tables.
+// Disclosure control for aggregated statistics. A response is a table: rows and a total, each
+// with measures, tied by relations that anyone can use to work a withheld cell out again:
+//   - additive measures (enrolments, completed, withdrawn, placesFilled; fundingPence is
+//     placesFilled × a published rate): the total is the sum of the rows;
+//   - distinct counts (schools, participants) only bound each other: a row ≤ the total ≤ the sum
+//     of the rows (a school can be in two rows) — unless `partition` says the rows split the
+//     people (progression: went on, did not);
+//   - within a row: enrolments ≥ completed + withdrawn (equal once every cohort has finished),
+//     schools ≤ enrolments, participants ≤ enrolments, placesFilled ≤ placesOffered;
+//   - grouped by ENROLMENT_STATUS, a row's completed and withdrawn are its enrolments or 0.
+//
+// The rule (primary and complementary suppression, as official statistics do it):
+//   1. A count from 1 to the threshold is withheld (primary). `cohorts` and `placesOffered` are
+//      public catalogue facts and never withheld.
+//   2. Cells that the relations tie together are withheld together: the people measures of a row
+//      (schools, participants, enrolments, completed, withdrawn, and the rates made from them) as
+//      one group, the places of a row (placesFilled and fundingPence) as another. So no relation
+//      inside a row can give a withheld cell back.
+//   3. Across rows, for each measure, a withheld primary cell must have partners: other withheld
+//      cells of the same measure adding up to at least the threshold, so that the total minus the
+//      visible rows leaves a range at least the threshold wide. Partners are the smallest visible
+//      non-zero cells (deterministic: the first in row order on a tie). When no row can serve, the
+//      total's group is withheld instead.
+// The request path uses only this heuristic; tests audit its output with a linear-programming
+// solver (packages/server/test/helpers/audit.ts) for the feasible range of every withheld cell.
 
-/** Measures that count people or schools, and so can identify someone when small. */
+/** Every measure of a statistics row. */
+export const MEASURES = [
+  'cohorts',
+  'schools',
+  'participants',
+  'enrolments',
+  'completed',
+  'withdrawn',
+  'completionRate',
+  'attendanceRate',
+  'placesOffered',
+  'placesFilled',
+  'fundingPence',
+] as const;
+export type Measure = (typeof MEASURES)[number];
+
+/** Measures that count people or schools (or accepted places), and so can identify someone. */
 export const COUNT_MEASURES = [
   'schools',
   'participants',
@@ -11,6 +50,30 @@ export const COUNT_MEASURES = [
   'placesFilled',
 ] as const;
 export type CountMeasure = (typeof COUNT_MEASURES)[number];
+
+/**
+ * Cells withheld together, the measures derived from them, and the columns whose total stays
+ * shown (and so must not let a row be worked out: each withheld cell needs partners there).
+ */
+const GROUPS = {
+  people: {
+    counts: ['schools', 'participants', 'enrolments', 'completed', 'withdrawn'],
+    derived: ['completionRate', 'attendanceRate'],
+    balanced: ['enrolments', 'schools', 'participants'],
+    /** Withheld in the total as soon as any row's group is: then no outcome column adds up. */
+    totalWithheld: ['completed', 'withdrawn', 'completionRate'],
+  },
+  places: {
+    counts: ['placesFilled'],
+    derived: ['fundingPence'],
+    balanced: ['placesFilled'],
+    totalWithheld: [],
+  },
+} as const satisfies Record<
+  string,
+  { counts: CountMeasure[]; derived: Measure[]; balanced: CountMeasure[]; totalWithheld: Measure[] }
+>;
+type Group = keyof typeof GROUPS;
 
 export interface StatsValues {
   cohorts: number | null;
@@ -29,53 +92,148 @@ export interface StatsValues {
 export interface Suppressible<K> {
   key: K;
   values: StatsValues;
+  /** True when any measure of this row was withheld. */
   suppressed: boolean;
+  /** The measures withheld in this row (null in `values`), in MEASURES order. */
+  withheld?: Measure[];
+  /** Measures that do not apply to this row (null in `values` for that reason, not withheld). */
+  notApplicable?: Measure[];
+  /**
+   * True when no enrolment counted in this row can still be in progress (every cohort has
+   * finished, by its status and end date): then enrolments = completed + withdrawn.
+   */
+  final?: boolean;
+  /** When grouped by ENROLMENT_STATUS, this row's status (its completed/withdrawn follow from it). */
+  status?: string | null;
 }
 
 const isSmall = (value: number | null, threshold: number) =>
   value !== null && value >= 1 && value <= threshold;
 
+/** Completed or withdrawn in a status row: fixed by the status, known to everyone. */
+export function structural(row: Suppressible<unknown>, measure: Measure): 'enrolments' | 0 | null {
+  if (row.status === undefined || row.status === null) return null;
+  if (measure === 'completed') return row.status === 'COMPLETED' ? 'enrolments' : 0;
+  if (measure === 'withdrawn') return row.status === 'WITHDRAWN' ? 'enrolments' : 0;
+  return null;
+}
+
+function applicable(row: Suppressible<unknown>, group: Group): boolean {
+  return GROUPS[group].counts.some((m) => row.values[m] !== null);
+}
+
 /**
- * Withholds (sets to null) every count from 1 to `threshold`, then, measure by measure, when
- * exactly one cell of the rows was withheld, also withholds the next smallest visible non-zero cell
- * (else the total minus the other rows would give it back). Rates and money derived from a withheld
- * count are withheld with it. Returns new rows and total; the input is not changed.
+ * Withholds what could identify people, for callers below national admin. Returns new rows and
+ * total, each listing its withheld and not-applicable measures; the input is not changed.
  */
 export function suppress<K>(
   rows: Suppressible<K>[],
   total: Suppressible<K>,
   threshold: number,
 ): { rows: Suppressible<K>[]; total: Suppressible<K> } {
-  const out = rows.map((r) => ({ ...r, values: { ...r.values }, suppressed: false }));
-  const outTotal = { ...total, values: { ...total.values }, suppressed: false };
-  const withheld = new Map<Suppressible<K>, Set<CountMeasure>>();
-  const withhold = (row: Suppressible<K>, measure: CountMeasure) => {
-    row.values[measure] = null;
-    row.suppressed = true;
-    withheld.set(row, (withheld.get(row) ?? new Set()).add(measure));
+  const out = rows.map((r) => ({ ...r, values: { ...r.values } }));
+  const outTotal = { ...total, values: { ...total.values } };
+  const hidden = new Map<Group, Set<Suppressible<K>>>();
+
+  for (const group of Object.keys(GROUPS) as Group[]) {
+    const { counts, balanced } = GROUPS[group];
+    const primary = (row: Suppressible<K>) =>
+      (counts as readonly CountMeasure[]).some(
+        (m) => structural(row, m) !== 0 && isSmall(row.values[m], threshold),
+      );
+    const set = new Set<Suppressible<K>>();
+    hidden.set(group, set);
+    if (!applicable(outTotal, group) && !out.some((r) => applicable(r, group))) continue;
+
+    let totalHidden = primary(outTotal);
+    for (const row of out) if (primary(row)) set.add(row);
+
+    // While the total shows a column, every withheld cell in it needs partners adding up to the
+    // threshold: the smallest visible non-zero cells, first in row order on a tie.
+    for (let changed = true; changed && !totalHidden && set.size > 0; ) {
+      changed = false;
+      for (const m of balanced as readonly CountMeasure[]) {
+        for (const row of [...set]) {
+          // The cell and its partners can trade places: its range is at least their sum wide.
+          let partners = 0;
+          for (const other of set) if (other !== row) partners += other.values[m] ?? 0;
+          if (partners >= Math.max(threshold - (row.values[m] ?? 0), 1)) continue;
+          let candidate: Suppressible<K> | null = null;
+          for (const r of out) {
+            const value = r.values[m] ?? 0;
+            if (set.has(r) || value <= 0) continue;
+            if (candidate === null || value < (candidate.values[m] as number)) candidate = r;
+          }
+          if (!candidate) {
+            totalHidden = true; // nothing left to pair with: withhold the total instead
+            break;
+          }
+          set.add(candidate);
+          changed = true;
+        }
+        if (totalHidden) break;
+      }
+    }
+    if (totalHidden) set.add(outTotal);
+  }
+
+  // A withheld cell that anyone can work out exactly protects nothing and only hides a figure;
+  // show it instead: a total whose rows are all shown, or rows whose column adds up to zero.
+  const derivable = (row: Suppressible<K>, group: Group, m: CountMeasure): boolean => {
+    const set = hidden.get(group)!;
+    if (row === outTotal) return out.length > 0 && !out.some((r) => set.has(r) && structural(r, m) !== 0);
+    if (structural(row, m) === 0) return true; // fixed by the row's status
+    if (set.has(outTotal) || !(GROUPS[group].balanced as readonly string[]).includes(m)) return false;
+    let hiddenSum = 0;
+    for (const r of out) if (set.has(r)) hiddenSum += r.values[m] ?? 0;
+    return hiddenSum === 0;
   };
 
-  for (const row of [...out, outTotal]) {
-    for (const measure of COUNT_MEASURES) if (isSmall(row.values[measure], threshold)) withhold(row, measure);
-  }
-
-  // Secondary suppression, per measure, against the total.
-  for (const measure of COUNT_MEASURES) {
-    if (outTotal.values[measure] === null) continue; // nothing to subtract from
-    const hidden = out.filter((r) => withheld.get(r)?.has(measure));
-    if (hidden.length !== 1) continue;
-    const candidates = out
-      .filter((r) => r.values[measure] !== null && (r.values[measure] as number) > 0)
-      .sort((a, b) => (a.values[measure] as number) - (b.values[measure] as number));
-    if (candidates[0]) withhold(candidates[0], measure);
-  }
-
-  for (const row of [...out, outTotal]) {
-    const gone = withheld.get(row);
-    if (!gone) continue;
-    if (gone.has('completed') || gone.has('withdrawn')) row.values.completionRate = null;
-    if (gone.has('enrolments')) row.values.attendanceRate = null;
-    if (gone.has('placesFilled')) row.values.fundingPence = null;
-  }
+  const finish = (row: Suppressible<K>) => {
+    const withheld = new Set<Measure>();
+    const notApplicable = new Set<Measure>(row.notApplicable ?? []);
+    for (const group of Object.keys(GROUPS) as Group[]) {
+      const { counts, derived } = GROUPS[group];
+      if (!hidden.get(group)?.has(row)) continue;
+      let any = false;
+      for (const m of counts as readonly CountMeasure[]) {
+        if (row.values[m] === null || derivable(row, group, m)) continue;
+        withheld.add(m);
+        any = true;
+      }
+      // Rates and money follow their counts: withheld when any of them is.
+      if (any) for (const m of derived) withheld.add(m);
+    }
+    // Rows withheld under a shown total: the total's outcomes are withheld too, so that no
+    // outcome column adds up (grouped by status, the total's completed is a row's enrolments).
+    if (row === outTotal && out.length > 0) {
+      for (const group of Object.keys(GROUPS) as Group[]) {
+        const set = hidden.get(group)!;
+        if (set.has(outTotal) || set.size === 0) continue;
+        for (const m of GROUPS[group].totalWithheld) {
+          if (m === 'completionRate' || row.values[m] === null || derivable(row, group, m)) continue;
+          withheld.add(m);
+          withheld.add('completionRate');
+        }
+      }
+    }
+    for (const m of withheld) row.values[m] = null;
+    for (const m of MEASURES) if (row.values[m] === null && !withheld.has(m)) notApplicable.add(m);
+    row.withheld = MEASURES.filter((m) => withheld.has(m));
+    row.notApplicable = MEASURES.filter((m) => notApplicable.has(m));
+    row.suppressed = withheld.size > 0;
+  };
+  for (const row of [...out, outTotal]) finish(row);
   return { rows: out, total: outTotal };
+}
+
+/** The exact figures, for national admins: nothing withheld, not-applicable measures listed. */
+export function unsuppressed<K>(rows: Suppressible<K>[], total: Suppressible<K>) {
+  const mark = (row: Suppressible<K>): Suppressible<K> => ({
+    ...row,
+    suppressed: false,
+    withheld: [],
+    notApplicable: MEASURES.filter((m) => row.values[m] === null),
+  });
+  return { rows: rows.map(mark), total: mark(total) };
 }

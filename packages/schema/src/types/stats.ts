@@ -2,16 +2,25 @@
 // below national admin (small counts withheld, with secondary suppression). Also the single-object
 // `stats` fields and school progression between programmes.
 import { Prisma } from '@maths-hubs/db/client';
+import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import {
   cohortStats,
   DIMENSIONS,
   type Dimension,
+  type PublicDimension,
   type StatsFilterValues,
   type StatsKeyValues,
 } from '../reporting/cohort-stats.ts';
-import { type StatsValues, type Suppressible, suppress } from '../reporting/suppression.ts';
+import {
+  MEASURES,
+  type Measure,
+  type StatsValues,
+  type Suppressible,
+  suppress,
+  unsuppressed,
+} from '../reporting/suppression.ts';
 import { academicYearProblem, shiftAcademicYear } from '../scalars.ts';
 import { Cohort } from './cohort.ts';
 import { EnrolmentRole, EnrolmentStatus, MasteryPhase, ProgrammeFamily, SchoolPhase } from './enums.ts';
@@ -19,7 +28,7 @@ import { Hub } from './hub.ts';
 import { Programme } from './programme.ts';
 import { Region } from './region.ts';
 
-const DIMENSION_DESCRIPTIONS: Record<Dimension, string> = {
+const DIMENSION_DESCRIPTIONS: Record<PublicDimension, string> = {
   REGION: 'By region (of the hub, or of a regional run).',
   HUB: 'By hub.',
   PROGRAMME: 'By programme.',
@@ -37,7 +46,7 @@ const StatsDimension = builder.enumType('StatsDimension', {
     'A dimension to group statistics by. ROLE, SCHOOL_PHASE, LOCAL_AUTHORITY and ENROLMENT_STATUS describe enrolments: grouping by them leaves places and funding (which belong to cohorts) null.',
   values: Object.fromEntries(
     DIMENSIONS.map((d) => [d, { description: DIMENSION_DESCRIPTIONS[d] }]),
-  ) as Record<Dimension, { description: string }>,
+  ) as Record<PublicDimension, { description: string }>,
 });
 
 const StatsFilter = builder.inputType('StatsFilter', {
@@ -133,48 +142,96 @@ const StatsKey = builder.objectRef<StatsKeyValues>('StatsKey').implement({
 
 type Row = Suppressible<StatsKeyValues>;
 
+/** Rates are given to this many decimal places (a proportion: 0.857 is 85.7%). */
+export const RATE_DECIMALS = 3;
+const roundRate = (rate: number | null) => (rate === null ? null : Number(rate.toFixed(RATE_DECIMALS)));
+
+const MEASURE_ENUM: Record<Measure, string> = {
+  cohorts: 'COHORTS',
+  schools: 'SCHOOLS',
+  participants: 'PARTICIPANTS',
+  enrolments: 'ENROLMENTS',
+  completed: 'COMPLETED',
+  withdrawn: 'WITHDRAWN',
+  completionRate: 'COMPLETION_RATE',
+  attendanceRate: 'ATTENDANCE_RATE',
+  placesOffered: 'PLACES_OFFERED',
+  placesFilled: 'PLACES_FILLED',
+  fundingPence: 'FUNDING_PENCE',
+};
+
+export const StatsMeasure = builder.enumType('StatsMeasure', {
+  description: 'A measure of a statistics row, as named in `withheld` and `notApplicable`.',
+  values: Object.fromEntries(
+    MEASURES.map((m) => [MEASURE_ENUM[m], { value: m, description: `The \`${m}\` field.` }]),
+  ) as Record<string, { value: Measure; description: string }>,
+});
+
 const CohortStatsRow = builder.objectRef<Row>('CohortStatsRow').implement({
   description:
-    'Statistics for one group (or the total). For everyone but national admins, counts from 1 to 4 are withheld as null, and so is anything that would let one be worked out.',
+    'Statistics for one group (or the total). For everyone but national admins, every figure that counts people, schools or accepted places (schools, participants, enrolments, completed, withdrawn, their rates, placesFilled and its funding) is withheld as null when it is from 1 to 4, and so is whatever would let one be worked out again. `cohorts` and `placesOffered` are public catalogue facts and are never withheld. `withheld` and `notApplicable` say why a figure is null.',
   fields: (t) => {
     const measure = (name: keyof StatsValues, description: string) =>
       t.int({ nullable: true, description, resolve: (r) => r.values[name] as number | null });
     return {
       key: t.field({ type: StatsKey, description: 'What the row is about.', resolve: (r) => r.key }),
-      cohorts: measure('cohorts', 'Cohorts (cancelled ones excluded).'),
-      schools: measure('schools', 'Different schools with enrolments.'),
-      participants: measure('participants', 'Different people enrolled.'),
-      enrolments: measure('enrolments', 'Enrolments.'),
-      completed: measure('completed', 'Enrolments completed.'),
-      withdrawn: measure('withdrawn', 'Enrolments withdrawn.'),
+      cohorts: measure('cohorts', 'Cohorts (cancelled ones excluded). Public: never withheld.'),
+      schools: measure('schools', 'Different schools with enrolments. Withheld from 1 to 4.'),
+      participants: measure('participants', 'Different people enrolled. Withheld from 1 to 4.'),
+      enrolments: measure('enrolments', 'Enrolments. Withheld from 1 to 4.'),
+      completed: measure('completed', 'Enrolments completed. Withheld from 1 to 4.'),
+      withdrawn: measure('withdrawn', 'Enrolments withdrawn. Withheld from 1 to 4.'),
       completionRate: t.float({
         nullable: true,
-        description:
-          'Completed ÷ (completed + withdrawn): of the enrolments with an outcome, the share completed.',
-        resolve: (r) => r.values.completionRate,
+        description: `Completed ÷ (completed + withdrawn): of the enrolments with an outcome, the share completed, to ${RATE_DECIMALS} decimal places. Withheld with its counts.`,
+        resolve: (r) => roundRate(r.values.completionRate),
       }),
       attendanceRate: t.float({
         nullable: true,
-        description: 'Share of recorded session attendances that were PRESENT.',
-        resolve: (r) => r.values.attendanceRate,
+        description: `Share of recorded session attendances that were PRESENT, to ${RATE_DECIMALS} decimal places. Withheld with the row’s people counts.`,
+        resolve: (r) => roundRate(r.values.attendanceRate),
       }),
       placesOffered: measure(
         'placesOffered',
-        'Places offered (cohort capacity); null when grouped or filtered by an enrolment dimension.',
+        'Places offered (cohort capacity); public, never withheld; null (not applicable) when grouped or filtered by an enrolment dimension.',
       ),
       placesFilled: measure(
         'placesFilled',
-        'Places taken by accepted applications; null when grouped or filtered by an enrolment dimension.',
+        'Places taken by accepted applications (schools accepted). Withheld from 1 to 4; null (not applicable) when grouped or filtered by an enrolment dimension.',
       ),
       fundingPence: t.field({
         type: 'Float',
         nullable: true,
-        description: 'Funding committed in pence: places filled × the programme’s per-department amount.',
+        description:
+          'Funding committed in pence: places filled × the programme’s per-department amount. Withheld with placesFilled, which it would reveal.',
         resolve: (r) => r.values.fundingPence,
       }),
+      fundingPounds: t.field({
+        type: 'Float',
+        nullable: true,
+        description: 'fundingPence in pounds (two decimal places).',
+        resolve: (r) => (r.values.fundingPence === null ? null : r.values.fundingPence / 100),
+      }),
       suppressed: t.boolean({
-        description: 'True when any count in this row was withheld.',
+        description: 'True when any figure in this row was withheld.',
         resolve: (r) => r.suppressed,
+      }),
+      withheld: t.field({
+        type: [StatsMeasure],
+        description:
+          'The measures withheld in this row to protect people (shown as [c] in the CSV); empty for national admins.',
+        resolve: (r) => r.withheld ?? [],
+      }),
+      notApplicable: t.field({
+        type: [StatsMeasure],
+        description:
+          'The measures that do not apply to this row (shown as [z] in the CSV): places and funding by an enrolment dimension, a completion rate with no outcomes yet, an attendance rate with nothing recorded.',
+        resolve: (r) => r.notApplicable ?? [],
+      }),
+      final: t.boolean({
+        description:
+          'True when every cohort counted in this row has finished (by its status and end date), so no enrolment can still be in progress: then enrolments = completed + withdrawn.',
+        resolve: (r) => r.final ?? false,
       }),
     };
   },
@@ -192,14 +249,129 @@ const CohortStats = builder.objectRef<{ rows: Row[]; total: Row }>('CohortStats'
   }),
 });
 
+/** Grouping or filtering by these needs a key: they describe schools’ enrolments in detail. */
+export const KEYED_DIMENSIONS: ReadonlySet<Dimension> = new Set(['SCHOOL_PHASE', 'LOCAL_AUTHORITY']);
+
+function checkAccess(ctx: Context, groupBy: Dimension[], filter: StatsFilterValues) {
+  if (ctx.viewer.role !== 'ANONYMOUS') return;
+  const used = groupBy.filter((d) => KEYED_DIMENSIONS.has(d));
+  if (filter.schoolPhases?.length) used.push('SCHOOL_PHASE');
+  if (filter.localAuthorities?.length) used.push('LOCAL_AUTHORITY');
+  if (used.length > 0)
+    throw new GraphQLError(
+      `Statistics by ${[...new Set(used)].join(' and ')} need an API key (analyst, hub staff or national admin): send "Authorization: Bearer <key>".`,
+      { extensions: { code: 'UNAUTHENTICATED' } },
+    );
+}
+
 /** Runs the aggregate and, for everyone below national admin, withholds what could identify people. */
 export async function statsFor(ctx: Context, groupBy: Dimension[], filter: StatsFilterValues) {
-  const result = await cohortStats(ctx.prisma, groupBy, filter);
-  const rows: Row[] = result.rows.map((r) => ({ ...r, suppressed: false }));
-  const total: Row = { ...result.total, suppressed: false };
+  checkAccess(ctx, groupBy, filter);
+  const result = await cohortStats(ctx.prisma, groupBy, filter, ctx.now);
+  const toRow = (r: (typeof result)['total']): Row => ({
+    key: r.key,
+    values: r.values,
+    suppressed: false,
+    final: r.final,
+    status: r.status,
+  });
+  const rows = result.rows.map(toRow);
+  const total = toRow(result.total);
   return ctx.viewer.role === 'NATIONAL_ADMIN'
-    ? { rows, total }
+    ? unsuppressed(rows, total)
     : suppress(rows, total, ctx.suppressionThreshold);
+}
+
+// ───────────── single-object statistics, consistent across levels ─────────────
+//
+// A hub's figures and its cohorts' figures are one table (cohorts as rows, the hub as total), so
+// a cohort's withheld cell cannot be worked out from the hub's total minus its other cohorts. A
+// figure over part of that table (a hub in one year, a programme) is shown only when none of the
+// cohort cells it adds up is withheld: then it tells nothing the cohorts do not.
+
+type Table = Awaited<ReturnType<typeof statsFor>>;
+const hubTables = new WeakMap<Context, Map<string, Promise<Table>>>();
+
+/** The table of a hub's cohorts (null: national and regional runs), once per request. */
+function hubTable(ctx: Context, hubId: number | null): Promise<Table> {
+  let tables = hubTables.get(ctx);
+  if (!tables) hubTables.set(ctx, (tables = new Map()));
+  const key = String(hubId);
+  let table = tables.get(key);
+  if (!table) {
+    table = statsFor(
+      ctx,
+      ['COHORT', 'ACADEMIC_YEAR'],
+      hubId === null ? { noHub: true } : { hubIds: [hubId] },
+    );
+    tables.set(key, table);
+  }
+  return table;
+}
+
+const emptyRow = (): Row => ({
+  key: {},
+  values: {
+    cohorts: 0,
+    schools: 0,
+    participants: 0,
+    enrolments: 0,
+    completed: 0,
+    withdrawn: 0,
+    completionRate: null,
+    attendanceRate: null,
+    placesOffered: 0,
+    placesFilled: 0,
+    fundingPence: 0,
+  },
+  suppressed: false,
+  withheld: [],
+  notApplicable: ['completionRate', 'attendanceRate'],
+  final: true,
+});
+
+const PEOPLE: Measure[] = [
+  'schools',
+  'participants',
+  'enrolments',
+  'completed',
+  'withdrawn',
+  'completionRate',
+  'attendanceRate',
+];
+const PLACES: Measure[] = ['placesFilled', 'fundingPence'];
+
+/** An aggregate over some cohort cells: each group shown only if no part withholds it. */
+function partOfTable(exact: Row, parts: Row[]): Row {
+  const out: Row = { ...exact, values: { ...exact.values } };
+  const withheld = new Set<Measure>();
+  for (const group of [PEOPLE, PLACES]) {
+    if (!parts.some((p) => group.some((m) => p.withheld?.includes(m)))) continue;
+    for (const m of group) {
+      out.values[m] = null;
+      withheld.add(m);
+    }
+  }
+  out.withheld = MEASURES.filter((m) => withheld.has(m));
+  out.notApplicable = MEASURES.filter((m) => out.values[m] === null && !withheld.has(m));
+  out.suppressed = withheld.size > 0;
+  return out;
+}
+
+async function cohortCells(
+  ctx: Context,
+  cohorts: { id: number; hubId: number | null }[],
+  year?: string | null,
+) {
+  const cells: Row[] = [];
+  for (const hubId of new Set(cohorts.map((c) => c.hubId))) {
+    const ids = new Set(cohorts.filter((c) => c.hubId === hubId).map((c) => c.id));
+    const table = await hubTable(ctx, hubId);
+    cells.push(
+      ...table.rows.filter((r) => ids.has(Number(r.key.COHORT)) && (!year || r.key.ACADEMIC_YEAR === year)),
+    );
+  }
+  return cells;
 }
 
 function checkYears(filter: StatsFilterValues | null | undefined) {
@@ -236,40 +408,64 @@ builder.queryFields((t) => ({
 builder.objectField(Cohort, 'stats', (t) =>
   t.field({
     type: CohortStatsRow,
-    description: 'This cohort’s statistics (anonymised for everyone but national admins).',
-    resolve: async (cohort, _args, ctx) => (await statsFor(ctx, [], { cohortIds: [cohort.id] })).total,
+    description:
+      'This cohort’s statistics (anonymised for everyone but national admins, as one table with the other cohorts of its hub).',
+    resolve: async (cohort, _args, ctx) => {
+      const table = await hubTable(ctx, cohort.hubId);
+      const row = table.rows.find((r) => Number(r.key.COHORT) === cohort.id);
+      return row ? { ...row, key: {} } : emptyRow();
+    },
   }),
 );
 builder.objectField(Hub, 'stats', (t) =>
   t.field({
     type: CohortStatsRow,
     description:
-      'This hub’s statistics for an academic year, or all years (anonymised for everyone but national admins).',
+      'This hub’s statistics for an academic year, or all years (anonymised for everyone but national admins, consistently with its cohorts’ `stats`).',
     args: { academicYear: t.arg({ type: 'AcademicYear', description: 'Only this academic year.' }) },
-    resolve: async (hub, { academicYear }, ctx) =>
-      (
-        await statsFor(ctx, [], {
-          hubCodes: [hub.code],
-          academicYearFrom: academicYear,
-          academicYearTo: academicYear,
-        })
-      ).total,
+    resolve: async (hub, { academicYear }, ctx) => {
+      const table = await hubTable(ctx, hub.id);
+      if (!academicYear) return table.total;
+      const exact = await cohortStats(
+        ctx.prisma,
+        [],
+        { hubIds: [hub.id], academicYearFrom: academicYear, academicYearTo: academicYear },
+        ctx.now,
+      );
+      const row: Row = { key: {}, values: exact.total.values, suppressed: false, final: exact.total.final };
+      if (ctx.viewer.role === 'NATIONAL_ADMIN') return unsuppressed([], row).total;
+      return partOfTable(
+        row,
+        table.rows.filter((r) => r.key.ACADEMIC_YEAR === academicYear),
+      );
+    },
   }),
 );
 builder.objectField(Programme, 'stats', (t) =>
   t.field({
     type: CohortStatsRow,
     description:
-      'This programme’s statistics for an academic year, or all years (anonymised for everyone but national admins).',
+      'This programme’s statistics for an academic year, or all years (anonymised for everyone but national admins; a figure is withheld when any of its cohorts’ figures is).',
     args: { academicYear: t.arg({ type: 'AcademicYear', description: 'Only this academic year.' }) },
-    resolve: async (programme, { academicYear }, ctx) =>
-      (
-        await statsFor(ctx, [], {
-          programmeSlugs: [programme.slug],
-          academicYearFrom: academicYear,
-          academicYearTo: academicYear,
-        })
-      ).total,
+    resolve: async (programme, { academicYear }, ctx) => {
+      const filter = {
+        programmeSlugs: [programme.slug],
+        academicYearFrom: academicYear,
+        academicYearTo: academicYear,
+      };
+      const exact = await cohortStats(ctx.prisma, [], filter, ctx.now);
+      const row: Row = { key: {}, values: exact.total.values, suppressed: false, final: exact.total.final };
+      if (ctx.viewer.role === 'NATIONAL_ADMIN') return unsuppressed([], row).total;
+      const cohorts = await ctx.prisma.cohort.findMany({
+        where: {
+          programmeId: programme.id,
+          status: { not: 'CANCELLED' },
+          ...(academicYear ? { academicYear } : {}),
+        },
+        select: { id: true, hubId: true },
+      });
+      return partOfTable(row, await cohortCells(ctx, cohorts, academicYear));
+    },
   }),
 );
 
@@ -335,7 +531,7 @@ builder.queryField('progression', (t) =>
   t.field({
     type: Progression,
     description:
-      'Progression between programmes, e.g. Development → Embedding or ECT Phase 1 → Phase 2: who took part in `fromProgramme` in `fromYear`, and how many of them are in `toProgramme` the following year. Anonymised like cohortStats.',
+      'Progression between programmes, e.g. Development → Embedding or ECT Phase 1 → Phase 2: who took part in `fromProgramme` in `fromYear`, and how many of them are in `toProgramme` the following year. Needs an API key; anonymised like cohortStats (those who went on and those who did not are one table with the total).',
     args: {
       fromProgramme: t.arg.string({ required: true, description: 'Slug of the earlier programme.' }),
       toProgramme: t.arg.string({ required: true, description: 'Slug of the later programme.' }),
@@ -346,6 +542,11 @@ builder.queryField('progression', (t) =>
       }),
     },
     resolve: async (_root, { fromProgramme, toProgramme, fromYear }, ctx) => {
+      if (ctx.viewer.role === 'ANONYMOUS')
+        throw new GraphQLError(
+          'Progression tables follow schools and people between programmes: they need an API key (analyst, hub staff or national admin).',
+          { extensions: { code: 'UNAUTHENTICATED' } },
+        );
       const toYear = shiftAcademicYear(fromYear, 1);
       const [row] = await ctx.prisma.$queryRaw<
         { schools: bigint; schools_on: bigint; people: bigint; people_on: bigint }[]
