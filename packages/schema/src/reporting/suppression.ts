@@ -145,6 +145,28 @@ export function suppress<K>(
     hidden.set(group, set);
     if (!applicable(outTotal, group) && !out.some((r) => applicable(r, group))) continue;
 
+    // How wide a withheld cell's range stays, with the total shown: it can trade with its partners
+    // (down to what their spare room allows, up to their sum and its own room). Room is unlimited
+    // but for places filled, which the public capacity (places offered) bounds.
+    const room = (row: Suppressible<K>, m: CountMeasure) =>
+      m === 'placesFilled' && row.values.placesOffered !== null
+        ? row.values.placesOffered - (row.values[m] ?? 0)
+        : Number.POSITIVE_INFINITY;
+    const wideEnough = (row: Suppressible<K>, set: Set<Suppressible<K>>, m: CountMeasure) => {
+      const v = row.values[m] ?? 0;
+      let partners = 0;
+      let partnersRoom = 0;
+      for (const other of set) {
+        if (other === row) continue;
+        partners += other.values[m] ?? 0;
+        partnersRoom += room(other, m);
+      }
+      const lo = Math.max(0, v - partnersRoom);
+      const hi = Math.min(v + partners, v + room(row, m));
+      const needed = Math.min(threshold, v + room(row, m));
+      return partners > 0 && hi - lo >= needed;
+    };
+
     let totalHidden = primary(outTotal);
     for (const row of out) if (primary(row)) set.add(row);
 
@@ -154,10 +176,7 @@ export function suppress<K>(
       changed = false;
       for (const m of balanced as readonly CountMeasure[]) {
         for (const row of [...set]) {
-          // The cell and its partners can trade places: its range is at least their sum wide.
-          let partners = 0;
-          for (const other of set) if (other !== row) partners += other.values[m] ?? 0;
-          if (partners >= Math.max(threshold - (row.values[m] ?? 0), 1)) continue;
+          if (wideEnough(row, set, m)) continue;
           let candidate: Suppressible<K> | null = null;
           for (const r of out) {
             const value = r.values[m] ?? 0;
@@ -181,7 +200,19 @@ export function suppress<K>(
   // show it instead: a total whose rows are all shown, or rows whose column adds up to zero.
   const derivable = (row: Suppressible<K>, group: Group, m: CountMeasure): boolean => {
     const set = hidden.get(group)!;
-    if (row === outTotal) return out.length > 0 && !out.some((r) => set.has(r) && structural(r, m) !== 0);
+    if (row === outTotal) {
+      if (out.length === 0) return false;
+      const hiddenRows = out.filter((r) => set.has(r));
+      const contributing = hiddenRows.filter((r) => structural(r, m) !== 0);
+      if (contributing.length === 0) return true;
+      // Grouped by status, a withheld row's completed (withdrawn) is its enrolments: when every
+      // withheld row has that outcome, the total's enrolments give their sum away anyway.
+      return (
+        !set.has(outTotal) &&
+        contributing.length === hiddenRows.length &&
+        contributing.every((r) => structural(r, m) === 'enrolments')
+      );
+    }
     if (structural(row, m) === 0) return true; // fixed by the row's status
     if (set.has(outTotal) || !(GROUPS[group].balanced as readonly string[]).includes(m)) return false;
     let hiddenSum = 0;

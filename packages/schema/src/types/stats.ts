@@ -295,7 +295,10 @@ const hubTables = new WeakMap<Context, Map<string, Promise<Table>>>();
 /** The table of a hub's cohorts (null: national and regional runs), once per request. */
 function hubTable(ctx: Context, hubId: number | null): Promise<Table> {
   let tables = hubTables.get(ctx);
-  if (!tables) hubTables.set(ctx, (tables = new Map()));
+  if (!tables) {
+    tables = new Map();
+    hubTables.set(ctx, tables);
+  }
   const key = String(hubId);
   let table = tables.get(key);
   if (!table) {

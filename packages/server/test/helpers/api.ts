@@ -1,5 +1,6 @@
 // A test API: the Yoga app over a seeded test database, with an API key for every role.
 import { hashApiKeySecret } from '@maths-hubs/schema';
+import { DEFAULT_LIMITS } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type AppOptions, createApp } from '../../src/server.ts';
 import { SEED_TODAY, type TestDatabase, testDatabase } from './fixtures.ts';
@@ -49,6 +50,8 @@ export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>
     logger: createLogger('silent'),
     adminApiKey: ADMIN_API_KEY,
     clock: () => SEED_TODAY,
+    // Functional tests send far more than one client would: budgets are tested on their own.
+    limits: { ...DEFAULT_LIMITS, rate: null },
     ...options,
   });
 
