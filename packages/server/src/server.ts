@@ -19,7 +19,7 @@ import { useErrorMasking, useExplainedUnsupportedMediaType } from './plugins/err
 import { useLimits } from './plugins/limits.ts';
 import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
 import { requestState } from './plugins/request-state.ts';
-import { COHORT_STATS_QUERY, useCsvReports } from './reports.ts';
+import { COHORT_STATS_QUERY, useReports } from './reports.ts';
 import { createSharedState, type SharedState } from './shared-state.ts';
 
 /** GraphiQL opens on the tour in packages/sdk/operations, the same file the tests run. */
@@ -164,7 +164,7 @@ export function createApp({
       useRateLimit(rateLimiter, limits),
       useDeadline(limits.requestTimeoutMs),
       useErrorMasking(logger),
-      useCsvReports(() => graphqlFetch),
+      useReports(() => graphqlFetch),
       useReadinessCheck({
         endpoint: '/readyz',
         async check({ fetchAPI }) {

@@ -178,3 +178,98 @@ describe(`disclosure audit across levels: hubs, cohorts, programmes, progression
     }
   });
 });
+
+/** Parses the report's CSV (comment lines skipped; quoted cells may hold commas). */
+function parseCsv(text: string): string[][] {
+  const lines: string[][] = [];
+  for (const line of text.split('\r\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const cells: string[] = [];
+    let cell = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i]!;
+      if (quoted && ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = !quoted;
+      else if (ch === ',' && !quoted) {
+        cells.push(cell);
+        cell = '';
+      } else cell += ch;
+    }
+    cells.push(cell);
+    lines.push(cells);
+  }
+  return lines;
+}
+
+const CSV_MEASURES: Record<string, AuditedMeasureName> = {
+  Schools: 'schools',
+  Participants: 'participants',
+  Enrolments: 'enrolments',
+  Completed: 'completed',
+  Withdrawn: 'withdrawn',
+  'Places filled': 'placesFilled',
+};
+type AuditedMeasureName =
+  | 'schools'
+  | 'participants'
+  | 'enrolments'
+  | 'completed'
+  | 'withdrawn'
+  | 'placesFilled';
+
+function tableFromCsv(text: string): AuditTable {
+  const [header, ...lines] = parseCsv(text);
+  const at = (name: string) => header!.indexOf(name);
+  const toRow = (cells: string[], label: string): AuditRow => {
+    const published = (v: string) => (v === '[c]' ? 'withheld' : v === '[z]' ? 'n/a' : Number(v));
+    const row = Object.fromEntries(
+      Object.entries(CSV_MEASURES).map(([h, m]) => [m, published(cells[at(h)]!)]),
+    ) as AuditRow['cells'];
+    const offered = cells[at('Places offered')]!;
+    const status = at('Enrolment status') >= 0 ? cells[at('Enrolment status')]! : null;
+    return {
+      label,
+      cells: row,
+      placesOffered: offered === '[z]' ? 'n/a' : Number(offered),
+      final: cells[at('All cohorts finished')] === 'yes',
+      status: status && status !== 'All' && status !== '(none)' ? status : null,
+    };
+  };
+  const groups = lines.filter((l) => l[0] === 'Group');
+  const total = lines.find((l) => l[0] === 'Total')!;
+  return { rows: groups.map((l, i) => toRow(l, `csv row ${i}`)), total: toRow(total, 'csv total') };
+}
+
+describe(`disclosure audit of the CSV report (${testDbKind()})`, () => {
+  it('audits the CSV of every one-dimension grouping and a few pairs, as anonymous and analyst', async () => {
+    const groupings = [
+      ...DIMENSIONS.map((d) => [d]),
+      ['HUB', 'ACADEMIC_YEAR'],
+      ['ACADEMIC_YEAR', 'ENROLMENT_STATUS'],
+      ['HUB', 'ROLE'],
+      ['PROGRAMME', 'ACADEMIC_YEAR'],
+    ];
+    let withheld = 0;
+    for (const groupBy of groupings) {
+      for (const caller of ['anonymous', 'analyst'] as Caller[]) {
+        const response = await api.app.fetch(
+          `http://localhost/reports/cohort-stats.csv?groupBy=${groupBy.join(',')}&regionCodes=WM`,
+          { headers: caller === 'anonymous' ? {} : { authorization: `Bearer ${api.keys.analyst}` } },
+        );
+        if (caller === 'anonymous' && groupBy.some((d) => d === 'SCHOOL_PHASE' || d === 'LOCAL_AUTHORITY')) {
+          expect(response.status).toBe(401);
+          continue;
+        }
+        expect(response.status).toBe(200);
+        const text = await response.text();
+        withheld += (text.match(/\[c\]/g) ?? []).length;
+        const table = tableFromCsv(text);
+        expect(await narrowCells(table, THRESHOLD), `CSV ${groupBy.join(' × ')} as ${caller}`).toEqual([]);
+      }
+    }
+    expect(withheld).toBeGreaterThan(50);
+  });
+});

@@ -1,6 +1,6 @@
 // Reporting: aggregates computed in the database, anonymised for everyone below national admin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cohortStatsCsv } from '../src/reports.ts';
+import { COHORT_STATS_QUERY, cohortStatsReport, reportCsv } from '../src/reports.ts';
 import { type Caller, type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 
@@ -233,40 +233,103 @@ describe(`progression (${testDbKind()})`, () => {
   });
 });
 
-describe(`CSV export (${testDbKind()})`, () => {
-  it('equals the GraphQL result, with the same roles and suppression', async () => {
-    for (const caller of ['admin', 'anonymous'] as const) {
-      const response = await api.app.fetch(
-        'http://localhost/reports/cohort-stats.csv?groupBy=HUB,ACADEMIC_YEAR&regionCodes=WM&academicYearFrom=2023/24',
-        { headers: caller === 'admin' ? { authorization: `Bearer ${api.keys.admin}` } : {} },
+describe(`reports: CSV and JSON (${testDbKind()})`, () => {
+  const fetchReport = (path: string, caller: Caller = 'anonymous') =>
+    api.app.fetch(`http://localhost${path}`, {
+      headers: caller === 'anonymous' ? {} : { authorization: `Bearer ${api.keys[caller]}` },
+    });
+  const graphqlReport = async (groupBy: string[], filter: Record<string, unknown>, caller: Caller) =>
+    (await api.ok(COHORT_STATS_QUERY, { groupBy, filter }, caller)).cohortStats;
+
+  it('equals the GraphQL result, with labels beside codes, symbols for empty cells and a marked total', async () => {
+    for (const caller of ['admin', 'analyst', 'anonymous'] as const) {
+      const response = await fetchReport(
+        '/reports/cohort-stats.csv?groupBy=HUB,ACADEMIC_YEAR&regionCodes=WM&academicYearFrom=2023/24',
+        caller,
       );
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
       const csv = await response.text();
-      const graphql = await stats(
-        ['HUB', 'ACADEMIC_YEAR'],
+      const groupBy = ['HUB', 'ACADEMIC_YEAR'];
+      const graphql = await graphqlReport(
+        groupBy,
         { regionCodes: ['WM'], academicYearFrom: '2023/24' },
         caller,
       );
-      expect(csv).toBe(cohortStatsCsv(['HUB', 'ACADEMIC_YEAR'], graphql));
-      expect(csv.split('\r\n')[0]).toBe(
-        'hub,academicYear,cohorts,schools,participants,enrolments,completed,withdrawn,completionRate,attendanceRate,placesOffered,placesFilled,fundingPence,suppressed',
+      expect(csv).toBe(reportCsv(groupBy, cohortStatsReport(groupBy, graphql)));
+      const lines = csv.trimEnd().split('\r\n');
+      const comments = lines.filter((l) => l.startsWith('#'));
+      expect(comments.join(' ')).toMatch(/\[c\] withheld.*\[z\] not applicable.*never withheld/);
+      const table = lines.filter((l) => !l.startsWith('#'));
+      expect(table[0]).toBe(
+        'Row,Hub code,Hub,Academic year,Cohorts,Schools,Participants,Enrolments,Completed,Withdrawn,Completion rate,Attendance rate,Places offered,Places filled,Funding (pence),Funding (£),All cohorts finished',
       );
-      expect(csv).toContain('\r\nTOTAL,');
+      expect(table[1]).toMatch(/^Group,WM1,Central Maths Hub,2023\/24,/);
+      expect(table.at(-1)).toMatch(/^Total,All,All,/);
+      expect(table.filter((l) => l.startsWith('Total,'))).toHaveLength(1);
+      // Every measure cell holds a figure or a symbol, never nothing.
+      for (const line of table.slice(1)) expect(line.split(',').slice(4)).not.toContain('');
+      const cells = table.slice(1).join('\n');
+      if (caller !== 'admin') expect(cells).toContain('[c]');
+      else expect(cells).not.toContain('[c]');
     }
   });
 
-  it('explains bad parameters and bad keys', async () => {
-    const bad = await api.app.fetch('http://localhost/reports/cohort-stats.csv?groupBy=COUNTY');
+  it('leaves the total out when asked, and offers the same report as JSON', async () => {
+    const path = 'groupBy=region&includeTotal=false';
+    const csv = await (await fetchReport(`/reports/cohort-stats.csv?${path}`)).text();
+    expect(csv).not.toMatch(/\r\nTotal,/);
+    const response = await fetchReport(`/reports/cohort-stats.json?${path}`);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const json = (await response.json()) as any;
+    expect(json.groupBy).toEqual(['REGION']);
+    expect(json.columns.slice(0, 3)).toEqual(['Row', 'Region code', 'Region']);
+    // The nine regions, and national runs (no region).
+    expect(json.rows.length).toBeGreaterThanOrEqual(9);
+    expect(json.rows.find((r: any) => r['Region code'] === 'EE')).toMatchObject({
+      Row: 'Group',
+      Region: 'East of England',
+    });
+    const lines = csv
+      .trimEnd()
+      .split('\r\n')
+      .filter((l) => !l.startsWith('#'));
+    expect(lines.length - 1).toBe(json.rows.length);
+  });
+
+  it('takes lists as repeated parameters, accepts lower-case dimensions, and names unknown parameters', async () => {
+    const json = (await (
+      await fetchReport('/reports/cohort-stats.json?groupBy=hub&hubCodes=WM1&hubCodes=nw6')
+    ).json()) as any;
+    expect(json.rows.filter((r: any) => r.Row === 'Group').map((r: any) => r['Hub code'])).toEqual([
+      'NW6',
+      'WM1',
+    ]);
+    const typo = await fetchReport('/reports/cohort-stats.csv?groupBy=HUB&hubcode=WM1&regionCode=WM');
+    expect(typo.status).toBe(400);
+    expect(await typo.text()).toMatch(/^Unknown parameters hubcode, regionCode: use any of groupBy/);
+    const bad = await fetchReport('/reports/cohort-stats.csv?groupBy=COUNTY');
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/Unknown groupBy dimension COUNTY/);
-    const year = await api.app.fetch(
-      'http://localhost/reports/cohort-stats.csv?groupBy=HUB&academicYearFrom=2023-24',
-    );
+    const year = await fetchReport('/reports/cohort-stats.csv?groupBy=HUB&academicYearFrom=2023-24');
     expect(year.status).toBe(400);
     const key = await api.app.fetch('http://localhost/reports/cohort-stats.csv?groupBy=HUB', {
       headers: { authorization: 'Bearer nope' },
     });
     expect(key.status).toBe(401);
+  });
+
+  it('gives analysts what anonymous callers may not have: schools’ phases and local authorities', async () => {
+    const anonymous = await fetchReport('/reports/cohort-stats.csv?groupBy=LOCAL_AUTHORITY');
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).toMatch(/need an API key/);
+    const analyst = await fetchReport(
+      '/reports/cohort-stats.csv?groupBy=LOCAL_AUTHORITY&regionCodes=WM',
+      'analyst',
+    );
+    expect(analyst.status).toBe(200);
+    expect((await analyst.text()).split('\r\n').find((l) => l.startsWith('Row'))).toMatch(
+      /^Row,Local authority,/,
+    );
   });
 });

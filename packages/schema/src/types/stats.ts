@@ -260,7 +260,7 @@ function checkAccess(ctx: Context, groupBy: Dimension[], filter: StatsFilterValu
   if (used.length > 0)
     throw new GraphQLError(
       `Statistics by ${[...new Set(used)].join(' and ')} need an API key (analyst, hub staff or national admin): send "Authorization: Bearer <key>".`,
-      { extensions: { code: 'UNAUTHENTICATED' } },
+      { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
     );
 }
 
@@ -548,7 +548,7 @@ builder.queryField('progression', (t) =>
       if (ctx.viewer.role === 'ANONYMOUS')
         throw new GraphQLError(
           'Progression tables follow schools and people between programmes: they need an API key (analyst, hub staff or national admin).',
-          { extensions: { code: 'UNAUTHENTICATED' } },
+          { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
         );
       const toYear = shiftAcademicYear(fromYear, 1);
       const [row] = await ctx.prisma.$queryRaw<
