@@ -7,6 +7,7 @@ import { benchApi } from './api.ts';
 import { benchLimits } from './limits.ts';
 import { benchColdStart, benchNationalSeed } from './platform.ts';
 import { benchStats } from './stats.ts';
+import { benchSuppression } from './suppression.ts';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const wanted = new Set(process.argv.slice(2));
@@ -24,6 +25,8 @@ if (run('api')) await benchApi(nationalUrl.toString());
 if (run('stats')) await benchStats(nationalUrl.toString());
 // The embedded database only (no PostgreSQL needed).
 if (run('limits')) await benchLimits();
+// In process, no database.
+if (run('suppression')) await benchSuppression();
 
 if (run('sdk-size')) {
   const { measureBundles } = await import('../../packages/sdk/scripts/size.ts');

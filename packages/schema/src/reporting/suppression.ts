@@ -152,45 +152,62 @@ export function suppress<K>(
       m === 'placesFilled' && row.values.placesOffered !== null
         ? row.values.placesOffered - (row.values[m] ?? 0)
         : Number.POSITIVE_INFINITY;
-    const wideEnough = (row: Suppressible<K>, set: Set<Suppressible<K>>, m: CountMeasure) => {
-      const v = row.values[m] ?? 0;
-      let partners = 0;
-      let partnersRoom = 0;
-      for (const other of set) {
-        if (other === row) continue;
-        partners += other.values[m] ?? 0;
-        partnersRoom += room(other, m);
+    const sums = new Map<CountMeasure, { value: number; room: number }>();
+    const add = (row: Suppressible<K>) => {
+      set.add(row);
+      for (const m of balanced as readonly CountMeasure[]) {
+        const sum = sums.get(m) ?? { value: 0, room: 0 };
+        sum.value += row.values[m] ?? 0;
+        sum.room += room(row, m);
+        sums.set(m, sum);
       }
+    };
+    const wideEnough = (row: Suppressible<K>, m: CountMeasure) => {
+      const v = row.values[m] ?? 0;
+      const sum = sums.get(m)!;
+      const partners = sum.value - v;
+      // Unbounded room (every measure but places filled): the cell spans 0 to v + partners.
+      if (m !== 'placesFilled') return partners > 0 && v + partners >= threshold;
+      const partnersRoom = sum.room - room(row, m);
       const lo = Math.max(0, v - partnersRoom);
       const hi = Math.min(v + partners, v + room(row, m));
-      const needed = Math.min(threshold, v + room(row, m));
-      return partners > 0 && hi - lo >= needed;
+      return partners > 0 && hi - lo >= Math.min(threshold, v + room(row, m));
     };
 
     let totalHidden = primary(outTotal);
-    for (const row of out) if (primary(row)) set.add(row);
+    for (const row of out) if (primary(row)) add(row);
 
-    // While the total shows a column, every withheld cell in it needs partners adding up to the
-    // threshold: the smallest visible non-zero cells, first in row order on a tie.
-    for (let changed = true; changed && !totalHidden && set.size > 0; ) {
-      changed = false;
+    // While the total shows a column, every withheld cell in it needs partners: the smallest
+    // visible non-zero cells, first in row order on a tie. Adding a partner only widens the others'
+    // ranges, so one pass over a worklist settles it.
+    const candidates = new Map<CountMeasure, Suppressible<K>[]>();
+    for (const m of balanced as readonly CountMeasure[])
+      candidates.set(
+        m,
+        out
+          .map((r, i) => ({ r, i }))
+          .filter(({ r }) => (r.values[m] ?? 0) > 0)
+          .sort((x, y) => (x.r.values[m] as number) - (y.r.values[m] as number) || x.i - y.i)
+          .map(({ r }) => r),
+      );
+    const next = new Map<CountMeasure, number>();
+    const work = [...set];
+    while (!totalHidden && work.length > 0) {
+      const row = work.pop()!;
       for (const m of balanced as readonly CountMeasure[]) {
-        for (const row of [...set]) {
-          if (wideEnough(row, set, m)) continue;
-          let candidate: Suppressible<K> | null = null;
-          for (const r of out) {
-            const value = r.values[m] ?? 0;
-            if (set.has(r) || value <= 0) continue;
-            if (candidate === null || value < (candidate.values[m] as number)) candidate = r;
-          }
-          if (!candidate) {
+        while (!totalHidden && !wideEnough(row, m)) {
+          const list = candidates.get(m)!;
+          let i = next.get(m) ?? 0;
+          while (i < list.length && set.has(list[i]!)) i++;
+          next.set(m, i + 1);
+          const candidate = list[i];
+          if (!candidate)
             totalHidden = true; // nothing left to pair with: withhold the total instead
-            break;
+          else {
+            add(candidate);
+            work.push(candidate);
           }
-          set.add(candidate);
-          changed = true;
         }
-        if (totalHidden) break;
       }
     }
     if (totalHidden) set.add(outTotal);
@@ -198,11 +215,23 @@ export function suppress<K>(
 
   // A withheld cell that anyone can work out exactly protects nothing and only hides a figure;
   // show it instead: a total whose rows are all shown, or rows whose column adds up to zero.
+  const facts = new Map<Group, { rows: Suppressible<K>[]; sums: Map<CountMeasure, number> }>();
+  for (const group of Object.keys(GROUPS) as Group[]) {
+    const set = hidden.get(group)!;
+    const rowsHidden = out.filter((r) => set.has(r));
+    const sums = new Map<CountMeasure, number>();
+    for (const m of GROUPS[group].counts as readonly CountMeasure[])
+      sums.set(
+        m,
+        rowsHidden.reduce((a, r) => a + (r.values[m] ?? 0), 0),
+      );
+    facts.set(group, { rows: rowsHidden, sums });
+  }
   const derivable = (row: Suppressible<K>, group: Group, m: CountMeasure): boolean => {
     const set = hidden.get(group)!;
+    const { rows: hiddenRows, sums } = facts.get(group)!;
     if (row === outTotal) {
       if (out.length === 0) return false;
-      const hiddenRows = out.filter((r) => set.has(r));
       const contributing = hiddenRows.filter((r) => structural(r, m) !== 0);
       if (contributing.length === 0) return true;
       // Grouped by status, a withheld row's completed (withdrawn) is its enrolments: when every
@@ -215,9 +244,7 @@ export function suppress<K>(
     }
     if (structural(row, m) === 0) return true; // fixed by the row's status
     if (set.has(outTotal) || !(GROUPS[group].balanced as readonly string[]).includes(m)) return false;
-    let hiddenSum = 0;
-    for (const r of out) if (set.has(r)) hiddenSum += r.values[m] ?? 0;
-    return hiddenSum === 0;
+    return sums.get(m) === 0;
   };
 
   const finish = (row: Suppressible<K>) => {
