@@ -369,6 +369,31 @@ export type StatsFilter = {
   schoolPhases?: Array<SchoolPhase> | null | undefined;
 };
 
+/** A measure of a statistics row, as named in `withheld` and `notApplicable`. */
+export type StatsMeasure =
+  /** The `attendanceRate` field. */
+  | 'ATTENDANCE_RATE'
+  /** The `cohorts` field. */
+  | 'COHORTS'
+  /** The `completed` field. */
+  | 'COMPLETED'
+  /** The `completionRate` field. */
+  | 'COMPLETION_RATE'
+  /** The `enrolments` field. */
+  | 'ENROLMENTS'
+  /** The `fundingPence` field. */
+  | 'FUNDING_PENCE'
+  /** The `participants` field. */
+  | 'PARTICIPANTS'
+  /** The `placesFilled` field. */
+  | 'PLACES_FILLED'
+  /** The `placesOffered` field. */
+  | 'PLACES_OFFERED'
+  /** The `schools` field. */
+  | 'SCHOOLS'
+  /** The `withdrawn` field. */
+  | 'WITHDRAWN';
+
 /** A school’s application to a cohort, as on the 2024/25 Work Group form. */
 export type SubmitApplicationInput = {
   /** The Mastery Advocates (exactly two for Teaching for Mastery Work Groups). */
@@ -443,7 +468,7 @@ export type CohortStatsQueryVariables = Exact<{
 }>;
 
 
-export type CohortStatsQuery = { cohortStats: { rows: Array<{ cohorts: number | null, schools: number | null, participants: number | null, enrolments: number | null, completed: number | null, withdrawn: number | null, completionRate: number | null, attendanceRate: number | null, placesOffered: number | null, placesFilled: number | null, fundingPence: number | null, suppressed: boolean, key: { programmeFamily: ProgrammeFamily | null, masteryPhase: MasteryPhase | null, academicYear: string | null, role: EnrolmentRole | null, schoolPhase: SchoolPhase | null, localAuthority: string | null, enrolmentStatus: EnrolmentStatus | null, region: { code: string, name: string } | null, hub: { code: string, name: string } | null, programme: { slug: string, name: string } | null } }>, total: { cohorts: number | null, schools: number | null, participants: number | null, enrolments: number | null, completed: number | null, withdrawn: number | null, completionRate: number | null, attendanceRate: number | null, placesOffered: number | null, placesFilled: number | null, fundingPence: number | null, suppressed: boolean } } };
+export type CohortStatsQuery = { cohortStats: { rows: Array<{ cohorts: number | null, schools: number | null, participants: number | null, enrolments: number | null, completed: number | null, withdrawn: number | null, completionRate: number | null, attendanceRate: number | null, placesOffered: number | null, placesFilled: number | null, fundingPence: number | null, fundingPounds: number | null, suppressed: boolean, withheld: Array<StatsMeasure>, notApplicable: Array<StatsMeasure>, final: boolean, key: { programmeFamily: ProgrammeFamily | null, masteryPhase: MasteryPhase | null, academicYear: string | null, role: EnrolmentRole | null, schoolPhase: SchoolPhase | null, localAuthority: string | null, enrolmentStatus: EnrolmentStatus | null, region: { code: string, name: string } | null, hub: { code: string, name: string } | null, programme: { slug: string, name: string } | null } }>, total: { cohorts: number | null, schools: number | null, participants: number | null, enrolments: number | null, completed: number | null, withdrawn: number | null, completionRate: number | null, attendanceRate: number | null, placesOffered: number | null, placesFilled: number | null, fundingPence: number | null, fundingPounds: number | null, suppressed: boolean, withheld: Array<StatsMeasure>, notApplicable: Array<StatsMeasure>, final: boolean } } };
 
 export type DeepTourQueryVariables = Exact<{
   hubs?: number | null | undefined;
@@ -637,7 +662,11 @@ export const CohortStatsDocument = new TypedDocumentString(`
       placesOffered
       placesFilled
       fundingPence
+      fundingPounds
       suppressed
+      withheld
+      notApplicable
+      final
     }
     total {
       cohorts
@@ -651,7 +680,11 @@ export const CohortStatsDocument = new TypedDocumentString(`
       placesOffered
       placesFilled
       fundingPence
+      fundingPounds
       suppressed
+      withheld
+      notApplicable
+      final
     }
   }
 }

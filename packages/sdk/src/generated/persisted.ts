@@ -2,7 +2,7 @@
 /** SHA-256 of each shipped operation's text, by operation name. */
 export const persistedHashes: Record<string, string> = {
   "Cohort": "cdb19232e33a9b9097015e3b931a76a2c9d2b63bbd4dfc7984b2e8c5eca8a41e",
-  "CohortStats": "6b62780b07819002ff7f5bfd74d357a65f8918d0d69f1de4b6bea621dee378a9",
+  "CohortStats": "31705285c1ecd1b1b476e0bc71bbdd4e3c856ad5b6ba726ef15475504160eff3",
   "DeepTour": "ad65a501d00d84262704fef7b1c63e8ab1a14264164d38eddc93d58b49a21f70",
   "HubPage": "2bca840d8a6b498845783859cac455cbecfc40dc1583d4f9e5a9abcbcc37d5ae",
   "Hubs": "604173a4fe874442e05d4c6783eee7f975a1a184a1f633afbd706ac3c0838990",
