@@ -5,15 +5,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Context } from '@maths-hubs/schema';
 import { schema } from '@maths-hubs/schema';
 import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { buildContext } from './context.ts';
 import type { Database } from './db.ts';
+import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
 import type { Logger } from './logger.ts';
 import { useCaller } from './plugins/caller.ts';
+import { useCompression } from './plugins/compression.ts';
 import { useDeadline } from './plugins/deadline.ts';
 import { useErrorMasking, useExplainedUnsupportedMediaType } from './plugins/errors.ts';
 import { useLimits } from './plugins/limits.ts';
@@ -121,8 +122,8 @@ export function createApp({
     },
     maxRequestBodySize: limits.maxBodyBytes,
     graphiql: { title: 'Maths Hubs API', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
-    // GraphiQL's scripts served from this server, not a CDN: it works offline and behind firewalls.
-    renderGraphiQL,
+    // A small page; its scripts and styles are files served by this server (graphiql.ts).
+    renderGraphiQL: renderGraphiQLPage,
     logging: {
       debug: (...args) => logger.debug(args.length === 1 ? args[0] : args),
       info: (...args) => logger.info(args.length === 1 ? args[0] : args),
@@ -136,6 +137,7 @@ export function createApp({
       return buildContext(state.requestId, state.viewer, deps);
     },
     plugins: [
+      useGraphiQLAssets(),
       useCaller(deps, logger, limits.trustProxy),
       useExplainedUnsupportedMediaType(),
       usePersistedOperations({
@@ -184,6 +186,8 @@ export function createApp({
         },
       }),
       ...plugins,
+      // Last, so that it compresses the response every other plugin has finished.
+      useCompression(),
     ],
   });
   graphqlFetch = async (request, serverContext) => yoga.fetch(request, serverContext as never);

@@ -1,4 +1,5 @@
 // The HTTP server: GraphQL over Yoga, GraphiQL, health and readiness.
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 import { createApp } from '../src/server.ts';
@@ -97,6 +98,59 @@ describe(`HTTP server (${testDbKind()})`, () => {
       /<link[^>]*\shref=["']?https?:[^>]*stylesheet|<link[^>]*stylesheet[^>]*\shref=["']?https?:/,
     );
     expect(html).not.toContain('unpkg.com');
+  });
+
+  it('keeps the GraphiQL page small, its files cacheable forever and compressed', async () => {
+    const page = await app.fetch('http://localhost/graphql', {
+      headers: { accept: 'text/html', 'accept-encoding': 'gzip, deflate, br' },
+    });
+    const bytes = (await page.arrayBuffer()).byteLength; // as sent: compressed when large
+    expect(bytes).toBeLessThan(20_000);
+    const html = await (
+      await app.fetch('http://localhost/graphql', { headers: { accept: 'text/html' } })
+    ).text();
+    const files = [...html.matchAll(/(?:src|href)="(\/graphiql\/[^"]+)"/g)].map((m) => m[1]!);
+    const workers = [...html.matchAll(/"(\/graphiql\/[^"]+\.worker\.[0-9a-f]+\.js)"/g)].map((m) => m[1]!);
+    expect(files.length).toBe(3); // icon, styles, script
+    expect(workers.length).toBe(3);
+    for (const path of [...files, ...workers]) {
+      const response = await app.fetch(`http://localhost${path}`, {
+        headers: { 'accept-encoding': 'br, gzip' },
+      });
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      if (!path.endsWith('.ico')) expect(response.headers.get('content-encoding')).toBe('br');
+    }
+    const plain = await app.fetch(`http://localhost${files[2]}`);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect((await plain.text()).length).toBeGreaterThan(1_000_000);
+    expect((await app.fetch('http://localhost/graphiql/nothing.js')).status).toBe(404);
+  });
+
+  it('compresses large JSON as the client accepts, small answers not at all', async () => {
+    const query = '{ hubs(first: 40) { nodes { code name shortName areasServed region { code name } } } }';
+    const ask = (encoding: string) =>
+      app.fetch(`http://localhost/graphql?query=${encodeURIComponent(query)}`, {
+        headers: { 'accept-encoding': encoding },
+      });
+    const br = await ask('br');
+    expect(br.headers.get('content-encoding')).toBe('br');
+    const gzip = await ask('gzip');
+    expect(gzip.headers.get('content-encoding')).toBe('gzip');
+    const none = await ask('identity');
+    expect(none.headers.get('content-encoding')).toBeNull();
+    const plain = await none.text();
+    // The same JSON either way, and it was worth compressing.
+    const decoded = brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString('utf8');
+    // (extensions.cost differs: each request spends budget)
+    expect(JSON.parse(decoded).data).toEqual(JSON.parse(plain).data);
+    expect(Number(br.headers.get('content-length'))).toBeLessThan(plain.length / 2);
+    expect(plain.length).toBeGreaterThan(2_000);
+    const small = await app.fetch('http://localhost/graphql?query=%7B__typename%7D', {
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    expect(small.headers.get('content-encoding')).toBeNull();
+    expect(small.headers.get('vary')).toMatch(/accept-encoding/i);
   });
 
   it('answers /healthz, and /readyz once the database is reachable and migrated', async () => {

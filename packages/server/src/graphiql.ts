@@ -1,0 +1,134 @@
+// GraphiQL as a small page and cacheable files. Yoga's renderer inlines 9 MB of scripts, styles,
+// workers and icon into every page; here the page is a few kB and names its files by content
+// hash, served from this server (it works offline and behind firewalls) with immutable cache
+// headers and compressed once, on first use, with gzip and brotli.
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import {
+  css,
+  editorWorkerService,
+  favicon,
+  graphqlWorker,
+  js,
+  jsonWorker,
+} from '@graphql-yoga/render-graphiql/graphiql';
+import type { Plugin } from 'graphql-yoga';
+
+interface Asset {
+  path: string;
+  type: string;
+  body: Buffer;
+  encoded: Map<string, Buffer>;
+}
+
+const PREFIX = '/graphiql/';
+
+function asset(name: string, ext: string, type: string, body: Buffer): Asset {
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+  return { path: `${PREFIX}${name}.${hash}.${ext}`, type, body, encoded: new Map() };
+}
+
+const iconBody = Buffer.from(favicon.replace(/^data:[^,]*;base64,/, ''), 'base64');
+const ASSETS = {
+  css: asset('graphiql', 'css', 'text/css; charset=utf-8', Buffer.from(css)),
+  js: asset('graphiql', 'js', 'text/javascript; charset=utf-8', Buffer.from(js)),
+  editorWorker: asset(
+    'editor.worker',
+    'js',
+    'text/javascript; charset=utf-8',
+    Buffer.from(editorWorkerService),
+  ),
+  jsonWorker: asset('json.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(jsonWorker)),
+  graphqlWorker: asset('graphql.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(graphqlWorker)),
+  icon: asset('favicon', 'ico', 'image/x-icon', iconBody),
+};
+const BY_PATH = new Map(Object.values(ASSETS).map((a) => [a.path, a]));
+
+/** The page: GraphiQL's options inline, everything else by reference. */
+export function renderGraphiQLPage(options: Record<string, unknown> & { title?: string }): string {
+  const json = JSON.stringify(options ?? {}).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>${(options?.title ?? 'GraphiQL').replace(/[<&"]/g, '')}</title>
+    <link rel="icon" href="${ASSETS.icon.path}" />
+    <link rel="stylesheet" href="${ASSETS.css.path}" />
+  </head>
+  <body id="body" class="no-focus-outline">
+    <noscript>You need to enable JavaScript to run this app.</noscript>
+    <div id="root"></div>
+    <script>
+      self.MonacoEnvironment = {
+        globalAPI: false,
+        getWorkerUrl: function (moduleId, label) {
+          return ${JSON.stringify({
+            editorWorkerService: ASSETS.editorWorker.path,
+            json: ASSETS.jsonWorker.path,
+            graphql: ASSETS.graphqlWorker.path,
+          })}[label];
+        },
+      };
+    </script>
+    <script src="${ASSETS.js.path}"></script>
+    <script>
+      YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), ${json});
+    </script>
+  </body>
+</html>`;
+}
+
+/** The encoding to answer with, from Accept-Encoding (brotli preferred), or null. */
+export function negotiateEncoding(acceptEncoding: string | null): 'br' | 'gzip' | null {
+  const accepted = new Map<string, number>();
+  for (const part of (acceptEncoding ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean);
+    accepted.set(name, q === undefined ? 1 : Number(q));
+  }
+  const weight = (name: string) => accepted.get(name) ?? accepted.get('*') ?? 0;
+  if (weight('br') > 0 && weight('br') >= weight('gzip')) return 'br';
+  if (weight('gzip') > 0) return 'gzip';
+  return null;
+}
+
+/** Serves GraphiQL's files: immutable (their names change with their content), compressed once. */
+export function useGraphiQLAssets(): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (!url.pathname.startsWith(PREFIX)) return;
+      const found = BY_PATH.get(url.pathname);
+      if (!found || (request.method !== 'GET' && request.method !== 'HEAD')) {
+        endResponse(new fetchAPI.Response('Not found\n', { status: 404 }));
+        return;
+      }
+      const encoding = found.type.startsWith('image/')
+        ? null
+        : negotiateEncoding(request.headers.get('accept-encoding'));
+      let body = found.body;
+      if (encoding) {
+        let encoded = found.encoded.get(encoding);
+        if (!encoded) {
+          encoded =
+            encoding === 'br'
+              ? brotliCompressSync(found.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })
+              : gzipSync(found.body, { level: 9 });
+          found.encoded.set(encoding, encoded);
+        }
+        body = encoded;
+      }
+      endResponse(
+        new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
+          headers: {
+            'content-type': found.type,
+            'cache-control': 'public, max-age=31536000, immutable',
+            vary: 'accept-encoding',
+            'content-length': String(body.length),
+            ...(encoding ? { 'content-encoding': encoding } : {}),
+          },
+        }),
+      );
+    },
+  };
+}
