@@ -19,12 +19,12 @@ export function useCompression(): Plugin {
       if (request.method === 'HEAD' || !response.body || response.headers.has('content-encoding')) return;
       const type = response.headers.get('content-type') ?? '';
       if (type.startsWith('text/event-stream') || !COMPRESSIBLE.test(type)) return;
-      const declared = Number(response.headers.get('content-length'));
-      if (Number.isFinite(declared) && declared > 0 && declared < COMPRESS_MIN_BYTES) return;
-      const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
+      // The answer depends on Accept-Encoding whether or not this one is compressed (caches key on it).
       const headers = new fetchAPI.Headers(response.headers);
       headers.append('vary', 'accept-encoding');
-      if (!encoding) {
+      const declared = Number(response.headers.get('content-length'));
+      const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
+      if (!encoding || (Number.isFinite(declared) && declared > 0 && declared < COMPRESS_MIN_BYTES)) {
         setResponse(new fetchAPI.Response(response.body, { status: response.status, headers }));
         return;
       }
