@@ -58,6 +58,8 @@ const environment = z.object({
   MAX_BODY_BYTES: integer(1_000, 100_000_000).default(100_000),
   STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(10_000),
   REQUEST_TIMEOUT_MS: integer(0, 3_600_000).default(20_000),
+  RESPONSE_CACHE: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
+  RESPONSE_CACHE_TTL_SECONDS: integer(1, 86_400).default(60),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/.+/, { error: 'must be a Redis URL such as redis://127.0.0.1:6379' })
@@ -103,8 +105,10 @@ export interface Config {
   /** Statistics withhold counts from 1 to this for everyone below national admin. */
   suppressionThreshold: number;
   limits: Limits;
-  /** Shared state (rate budgets) lives in Redis when set, else in this process. */
+  /** Shared state (rate budgets, the response cache) lives in Redis when set, else in this process. */
   redisUrl: string | undefined;
+  /** Seconds a read stays in the response cache (invalidated sooner by mutations); null: off. */
+  responseCacheTtlSeconds: number | null;
 }
 
 /** The limits when nothing is configured: what tests and embedders get from `createApp`. */
@@ -187,5 +191,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     suppressionThreshold: e.STATS_SUPPRESSION_THRESHOLD,
     limits: limitsFrom(e),
     redisUrl: e.REDIS_URL,
+    responseCacheTtlSeconds: e.RESPONSE_CACHE === 'off' ? null : e.RESPONSE_CACHE_TTL_SECONDS,
   };
 }

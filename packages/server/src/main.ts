@@ -42,6 +42,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     suppressionThreshold: config.suppressionThreshold,
     limits: config.limits,
     sharedState,
+    responseCacheTtlSeconds: config.responseCacheTtlSeconds,
   });
   const server = createServer(nodeHandler(yoga, config.limits.maxBodyBytes));
   await new Promise<void>((resolve, reject) => {

@@ -20,6 +20,7 @@ import { useErrorMasking, useExplainedUnsupportedMediaType } from './plugins/err
 import { useLimits } from './plugins/limits.ts';
 import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
 import { requestState } from './plugins/request-state.ts';
+import { useCaching } from './plugins/response-cache.ts';
 import { COHORT_STATS_QUERY, useReports } from './reports.ts';
 import { createSharedState, type SharedState } from './shared-state.ts';
 
@@ -52,6 +53,8 @@ export interface AppOptions {
   limits?: Limits;
   /** Where budgets are kept; per process when not given. */
   sharedState?: SharedState;
+  /** Seconds a read stays in the response cache; null (the default here): no cache. */
+  responseCacheTtlSeconds?: number | null;
   /** More Yoga plugins, run after the API's own (instrumentation, tests' counters). */
   plugins?: Plugin<Context>[];
 }
@@ -91,6 +94,7 @@ export function createApp({
   limits = DEFAULT_LIMITS,
   sharedState = createSharedState(undefined, logger),
   plugins = [],
+  responseCacheTtlSeconds = null,
 }: AppOptions) {
   const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold };
   const rateLimiter = createRateLimiter(limits, sharedState, logger);
@@ -164,6 +168,10 @@ export function createApp({
       }),
       useLimits(limits),
       useRateLimit(rateLimiter, limits),
+      // After the key check and the budget, before parsing: a hit skips everything after.
+      ...(responseCacheTtlSeconds === null
+        ? []
+        : useCaching(sharedState.responseCache(), responseCacheTtlSeconds)),
       useDeadline(limits.requestTimeoutMs),
       useErrorMasking(logger),
       useReports(() => graphqlFetch),

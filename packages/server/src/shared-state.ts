@@ -5,6 +5,8 @@
 // With REDIS_URL set, several instances share budgets through Redis. If Redis cannot be reached
 // the API keeps answering: it fails open to per-process state, logs it once, and reports itself
 // degraded; when Redis is back, sharing resumes without a restart (ioredis reconnects).
+import { createRedisCache } from '@envelop/response-cache-redis';
+import { type Cache, createInMemoryCache } from '@graphql-yoga/plugin-response-cache';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from './logger.ts';
@@ -38,6 +40,8 @@ export interface SharedStateStatus {
 export interface SharedState {
   status(): SharedStateStatus;
   budget(options: { name: string; points: number; windowSeconds: number }): Budget;
+  /** The response cache: in this process, or in Redis (falling back to this process meanwhile). */
+  responseCache(): Cache;
   close(): Promise<void>;
 }
 
@@ -75,6 +79,7 @@ function memoryState(): SharedState {
     status: () => ({ store: 'memory', healthy: true }),
     budget: ({ name, points, windowSeconds }) =>
       budgetOver(new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }), points),
+    responseCache: () => createInMemoryCache({ max: 5_000 }),
     close: async () => {},
   };
 }
@@ -89,6 +94,7 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   let healthy = false;
+  const connections: Redis[] = [];
   redis.on('ready', () => {
     if (!healthy)
       logger.info({ redis: url.replace(/\/\/[^@]*@/, '//***@') }, 'shared state: Redis connected');
@@ -121,6 +127,50 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
         }),
         points,
       ),
+    responseCache() {
+      // A connection of its own, whose every key carries the namespace (ioredis prefixes them).
+      const cacheRedis = new Redis(url, {
+        keyPrefix: `${namespace}:response:`,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        connectTimeout: 2_000,
+        retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+      });
+      cacheRedis.on('error', () => {}); // reported by the main connection's handlers
+      connections.push(cacheRedis);
+      const shared = createRedisCache({ redis: cacheRedis }) as Cache;
+      const local = createInMemoryCache({ max: 5_000 });
+      // While Redis is away: answer from (and invalidate) this process's cache; a failed shared
+      // write or read is a miss, never an error. Invalidations go to both, so neither serves stale.
+      const guard = async <T>(fn: () => Promise<T> | T, fallback: () => Promise<T> | T): Promise<T> => {
+        if (!healthy) return fallback();
+        try {
+          return await fn();
+        } catch {
+          return fallback();
+        }
+      };
+      return {
+        get: (key) =>
+          guard(
+            () => shared.get(key),
+            () => local.get(key),
+          ),
+        set: (key, result, entities, ttl) =>
+          guard(
+            () => shared.set(key, result, entities, ttl),
+            () => local.set(key, result, entities, ttl),
+          ),
+        async invalidate(entities) {
+          const list = [...entities];
+          await local.invalidate(list);
+          await guard(
+            () => shared.invalidate(list),
+            () => undefined,
+          );
+        },
+      };
+    },
     async close() {
       redis.disconnect();
     },

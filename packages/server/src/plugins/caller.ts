@@ -47,6 +47,7 @@ export function useCaller(deps: ContextDeps, logger: Logger, trustProxy: boolean
         else if (viewer.role !== 'ANONYMOUS') state.caller = 'admin-env';
       } catch (error) {
         const e = error as Error;
+        state.refused = true;
         setResult({
           errors: [e.name === 'GraphQLError' ? (e as never) : publicError(e, state.requestId, logger)],
         });

@@ -20,11 +20,13 @@ export const REFUSAL_COST = 1;
 export interface RateLimiter {
   /** Charges a caller; null when rate limits are off. */
   charge(role: Role, caller: string, points: number): Promise<BudgetResult | null>;
+  /** What is left, without charging; null when rate limits are off. */
+  peek(role: Role, caller: string): Promise<BudgetResult | null>;
 }
 
 export function createRateLimiter(limits: Limits, shared: SharedState, logger: Logger): RateLimiter {
   const rate = limits.rate;
-  if (!rate) return { charge: async () => null };
+  if (!rate) return { charge: async () => null, peek: async () => null };
   const budgets = new Map<Role, Budget>();
   for (const role of Object.keys(rate.budgets) as Role[]) {
     budgets.set(
@@ -39,6 +41,13 @@ export function createRateLimiter(limits: Limits, shared: SharedState, logger: L
       } catch (error) {
         // Even the per-process fallback failed: let the request through rather than fail it.
         logger.error({ err: error, caller }, 'rate limiter failed; request allowed');
+        return null;
+      }
+    },
+    async peek(role, caller) {
+      try {
+        return await budgets.get(role)!.peek(caller);
+      } catch {
         return null;
       }
     },
@@ -60,6 +69,17 @@ function rateLimited(budget: BudgetResult, requested: number): GraphQLError {
 
 export function useRateLimit(limiter: RateLimiter, limits: Limits): Plugin<Context> {
   return {
+    // A spent budget is refused before anything can answer, the response cache included.
+    async onParams({ request, setResult }) {
+      const state = requestState(request);
+      if (!state || !limits.rate) return;
+      const budget = await limiter.peek(state.viewer?.role ?? 'ANONYMOUS', state.caller);
+      if (budget && budget.remaining <= 0) {
+        state.budget = budget;
+        state.refused = true;
+        setResult({ errors: [rateLimited({ ...budget, available: 0 }, REFUSAL_COST)] });
+      }
+    },
     async onExecute({ args, setResultAndStopExecution }) {
       const ctx = args.contextValue as Context & { request?: Request };
       const state = ctx.request ? requestState(ctx.request) : undefined;

@@ -13,6 +13,10 @@ export interface RequestState {
   cost: { requested: number; limit: number } | undefined;
   /** The caller's budget after this request was charged. */
   budget: BudgetResult | undefined;
+  /** Refused before parsing (a bad key, a spent budget): nothing may answer it, a cache included. */
+  refused?: boolean;
+  /** A mutation ran: cached reads are invalidated before the response leaves. */
+  mutated?: boolean;
 }
 
 const states = new WeakMap<Request, RequestState>();
