@@ -89,6 +89,9 @@ describe('configuration', () => {
       maxBodyBytes: 20_000,
     });
     expect(custom.cost.anonymous).toBe(800);
+    expect(loadConfig({}).responseCacheTtlSeconds).toBe(60);
+    expect(loadConfig({ RESPONSE_CACHE: 'off' }).responseCacheTtlSeconds).toBeNull();
+    expect(loadConfig({ RESPONSE_CACHE_TTL_SECONDS: '5' }).responseCacheTtlSeconds).toBe(5);
     expect(problems({ OPERATIONS: 'some' })[0]).toMatch(/^OPERATIONS must be "any" or "persisted"/);
     expect(problems({ RATE_LIMIT: 'maybe' })[0]).toMatch(/^RATE_LIMIT must be "on" or "off"/);
     // A budget smaller than one operation's limit could never be spent on such an operation.
