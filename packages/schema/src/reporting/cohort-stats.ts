@@ -112,12 +112,19 @@ export function cohortStatsQuery(
   groupBy: Dimension[],
   f: StatsFilterValues,
   today: Date = new Date(),
+  /** Also a subtotal per value of this leading dimension (the per-hub tables of `stats`). */
+  subtotalBy?: Dimension,
 ): Prisma.Sql {
   const dims = [...new Set(groupBy)];
   const enrolmentLevel = isEnrolmentLevel(dims, f);
   const cols = dims.map((d) => Prisma.raw(COLUMN[d]));
   const keyList = cols.length > 0 ? Prisma.join(cols, ', ') : Prisma.empty;
-  const sets = cols.length > 0 ? Prisma.sql`GROUPING SETS ((${keyList}), ())` : Prisma.sql`()`;
+  const sets =
+    cols.length === 0
+      ? Prisma.sql`()`
+      : subtotalBy
+        ? Prisma.sql`GROUPING SETS ((${keyList}), (${Prisma.raw(COLUMN[subtotalBy])}), ())`
+        : Prisma.sql`GROUPING SETS ((${keyList}), ())`;
   const grouping = cols.length > 0 ? Prisma.sql`GROUPING(${keyList})` : Prisma.sql`0`;
   const selectKeys = cols.length > 0 ? Prisma.sql`${keyList},` : Prisma.empty;
   const join =
@@ -189,6 +196,27 @@ export function cohortStatsQuery(
      }`;
 }
 
+/** A row's measures from the statement's columns. */
+function valuesOf(r: Record<string, unknown>, enrolmentLevel: boolean): StatsValues {
+  const completed = int(r.completed) ?? 0;
+  const withdrawn = int(r.withdrawn) ?? 0;
+  const recorded = int(r.recorded) ?? 0;
+  return {
+    cohorts: enrolmentLevel ? (int(r.cohorts_enrolled) ?? 0) : (int(r.cohorts) ?? 0),
+    schools: int(r.schools) ?? 0,
+    participants: int(r.participants) ?? 0,
+    enrolments: int(r.enrolments) ?? 0,
+    completed,
+    withdrawn,
+    completionRate: completed + withdrawn > 0 ? completed / (completed + withdrawn) : null,
+    attendanceRate: recorded > 0 ? (int(r.present) ?? 0) / recorded : null,
+    // Places and money belong to cohorts, not to roles, school phases or enrolment statuses.
+    placesOffered: enrolmentLevel ? null : (int(r.places_offered) ?? 0),
+    placesFilled: enrolmentLevel ? null : (int(r.places_filled) ?? 0),
+    fundingPence: enrolmentLevel ? null : (int(r.funding) ?? 0),
+  };
+}
+
 export async function cohortStats(
   prisma: PrismaClient,
   groupBy: Dimension[],
@@ -199,25 +227,7 @@ export async function cohortStats(
   const enrolmentLevel = isEnrolmentLevel(dims, f);
   const rows = await prisma.$queryRaw<Record<string, unknown>[]>(cohortStatsQuery(dims, f, today));
 
-  const toValues = (r: Record<string, unknown>): StatsValues => {
-    const completed = int(r.completed) ?? 0;
-    const withdrawn = int(r.withdrawn) ?? 0;
-    const recorded = int(r.recorded) ?? 0;
-    return {
-      cohorts: enrolmentLevel ? (int(r.cohorts_enrolled) ?? 0) : (int(r.cohorts) ?? 0),
-      schools: int(r.schools) ?? 0,
-      participants: int(r.participants) ?? 0,
-      enrolments: int(r.enrolments) ?? 0,
-      completed,
-      withdrawn,
-      completionRate: completed + withdrawn > 0 ? completed / (completed + withdrawn) : null,
-      attendanceRate: recorded > 0 ? (int(r.present) ?? 0) / recorded : null,
-      // Places and money belong to cohorts, not to roles, school phases or enrolment statuses.
-      placesOffered: enrolmentLevel ? null : (int(r.places_offered) ?? 0),
-      placesFilled: enrolmentLevel ? null : (int(r.places_filled) ?? 0),
-      fundingPence: enrolmentLevel ? null : (int(r.funding) ?? 0),
-    };
-  };
+  const toValues = (r: Record<string, unknown>) => valuesOf(r, enrolmentLevel);
   const keyOf = (r: Record<string, unknown>): StatsKeyValues =>
     Object.fromEntries(dims.map((d) => [d, (r[COLUMN[d]] as string | number | null) ?? null]));
 
@@ -237,4 +247,50 @@ export async function cohortStats(
             .map((r) => ({ key: keyOf(r), values: toValues(r), final: finalOf(r), status: statusOf(r) })),
     total: totalRow ? { key: {}, values: toValues(totalRow), final: finalOf(totalRow), status: null } : empty,
   };
+}
+
+/**
+ * Several tables in one statement: the rows grouped by `by` and `groupBy`, and a total per value
+ * of `by`, e.g. every hub's cohorts with each hub's total. Keyed by that value.
+ */
+export async function cohortStatsTables(
+  prisma: PrismaClient,
+  by: Dimension,
+  groupBy: Dimension[],
+  f: StatsFilterValues,
+  today: Date = new Date(),
+): Promise<Map<string | number | null, StatsResult>> {
+  const dims = [...new Set([by, ...groupBy])];
+  const enrolmentLevel = isEnrolmentLevel(dims, f);
+  const raw = await prisma.$queryRaw<Record<string, unknown>[]>(cohortStatsQuery(dims, f, today, by));
+  // GROUPING(...) is 0 for a full row; for a subtotal, every dimension but `by` is rolled up.
+  const subtotalMask = (1 << (dims.length - 1)) - 1;
+  const tables = new Map<string | number | null, StatsResult>();
+  const tableOf = (value: string | number | null) => {
+    let table = tables.get(value);
+    if (!table) {
+      table = {
+        rows: [],
+        total: { key: {}, values: valuesOf({}, enrolmentLevel), final: true, status: null },
+      };
+      tables.set(value, table);
+    }
+    return table;
+  };
+  for (const r of raw) {
+    const g = Number(r.g);
+    const value = (r[COLUMN[by]] as string | number | null) ?? null;
+    const final = r.final === null || r.final === undefined || r.final === true;
+    if (g === 0) {
+      tableOf(value).rows.push({
+        key: Object.fromEntries(dims.map((d) => [d, (r[COLUMN[d]] as string | number | null) ?? null])),
+        values: valuesOf(r, enrolmentLevel),
+        final,
+        status: null,
+      });
+    } else if (g === subtotalMask) {
+      tableOf(value).total = { key: {}, values: valuesOf(r, enrolmentLevel), final, status: null };
+    }
+  }
+  return tables;
 }

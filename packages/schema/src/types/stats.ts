@@ -2,16 +2,19 @@
 // below national admin (small counts withheld, with secondary suppression). Also the single-object
 // `stats` fields and school progression between programmes.
 import { Prisma } from '@maths-hubs/db/client';
+import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import {
   cohortStats,
+  cohortStatsTables,
   DIMENSIONS,
   type Dimension,
   type PublicDimension,
   type StatsFilterValues,
   type StatsKeyValues,
+  type StatsResult,
 } from '../reporting/cohort-stats.ts';
 import {
   MEASURES,
@@ -290,26 +293,53 @@ export async function statsFor(ctx: Context, groupBy: Dimension[], filter: Stats
 // cohort cells it adds up is withheld: then it tells nothing the cohorts do not.
 
 type Table = Awaited<ReturnType<typeof statsFor>>;
-const hubTables = new WeakMap<Context, Map<string, Promise<Table>>>();
+const hubTableLoaders = new WeakMap<Context, DataLoader<number | null, Table>>();
 
-/** The table of a hub's cohorts (null: national and regional runs), once per request. */
+/** Suppresses one table of a request's batch, as statsFor does. */
+function protect(ctx: Context, table: StatsResult): Table {
+  const toRow = (r: StatsResult['total']): Row => ({
+    key: r.key,
+    values: r.values,
+    suppressed: false,
+    final: r.final,
+    status: r.status,
+  });
+  const rows = table.rows.map(toRow);
+  const total = toRow(table.total);
+  return ctx.viewer.role === 'NATIONAL_ADMIN'
+    ? unsuppressed(rows, total)
+    : suppress(rows, total, ctx.suppressionThreshold);
+}
+
+/**
+ * The table of a hub's cohorts (null: national and regional runs). Every hub asked for in the same
+ * tick comes from one statement (cohorts by hub, with each hub's total), so a page of cohorts
+ * with their `stats` costs one statement, two with national runs among them.
+ */
 function hubTable(ctx: Context, hubId: number | null): Promise<Table> {
-  let tables = hubTables.get(ctx);
-  if (!tables) {
-    tables = new Map();
-    hubTables.set(ctx, tables);
+  let loader = hubTableLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader<number | null, Table>(async (ids) => {
+      const hubIds = ids.filter((id): id is number => id !== null);
+      const [byHub, national] = await Promise.all([
+        hubIds.length > 0
+          ? cohortStatsTables(ctx.prisma, 'HUB', ['COHORT', 'ACADEMIC_YEAR'], { hubIds }, ctx.now)
+          : new Map<string | number | null, StatsResult>(),
+        ids.includes(null)
+          ? cohortStats(ctx.prisma, ['COHORT', 'ACADEMIC_YEAR'], { noHub: true }, ctx.now)
+          : null,
+      ]);
+      const empty: StatsResult = {
+        rows: [],
+        total: { key: {}, values: { ...emptyRow().values }, final: true, status: null },
+      };
+      return ids.map((id) =>
+        protect(ctx, id === null ? (national ?? empty) : (byHub.get(id) ?? byHub.get(String(id)) ?? empty)),
+      );
+    });
+    hubTableLoaders.set(ctx, loader);
   }
-  const key = String(hubId);
-  let table = tables.get(key);
-  if (!table) {
-    table = statsFor(
-      ctx,
-      ['COHORT', 'ACADEMIC_YEAR'],
-      hubId === null ? { noHub: true } : { hubIds: [hubId] },
-    );
-    tables.set(key, table);
-  }
-  return table;
+  return loader.load(hubId);
 }
 
 const emptyRow = (): Row => ({
