@@ -20,7 +20,10 @@ export function useCompression(): Plugin {
       const type = response.headers.get('content-type') ?? '';
       if (type.startsWith('text/event-stream') || !COMPRESSIBLE.test(type)) return;
       // The answer depends on Accept-Encoding whether or not this one is compressed (caches key on it).
-      const headers = new fetchAPI.Headers(response.headers);
+      // Copied name by name, lower-cased: a Headers built from another keeps the names' case, and
+      // then get('www-authenticate') misses 'WWW-Authenticate'.
+      const headers = new fetchAPI.Headers();
+      response.headers.forEach((value, name) => headers.append(name.toLowerCase(), value));
       headers.append('vary', 'accept-encoding');
       const declared = Number(response.headers.get('content-length'));
       const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
