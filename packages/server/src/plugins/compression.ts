@@ -23,7 +23,9 @@ export function useCompression(): Plugin {
       // Copied name by name, lower-cased: a Headers built from another keeps the names' case, and
       // then get('www-authenticate') misses 'WWW-Authenticate'.
       const headers = new fetchAPI.Headers();
-      response.headers.forEach((value, name) => headers.append(name.toLowerCase(), value));
+      response.headers.forEach((value, name) => {
+        headers.append(name.toLowerCase(), value);
+      });
       headers.append('vary', 'accept-encoding');
       const declared = Number(response.headers.get('content-length'));
       const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
