@@ -7,6 +7,11 @@ import { type StatsValues, type Suppressible, suppress } from '../../../schema/s
 import { type AuditTable, auditRow, narrowCells } from '../helpers/audit.ts';
 
 const THRESHOLD = 4;
+/**
+ * Random tables per property: a few hundred by default (each is audited by two linear programmes
+ * per withheld cell); CI runs thousands (DISCLOSURE_RUNS, set in .ci/run).
+ */
+const RUNS = Number(process.env.DISCLOSURE_RUNS ?? 300);
 
 const values = (v: Partial<StatsValues>): StatsValues => ({
   cohorts: 1,
@@ -216,69 +221,80 @@ const tableArbitrary = fc.record({
 });
 
 describe('disclosure control on random tables (property-based, audited by linear programming)', () => {
-  it('leaves no withheld cell narrower than the threshold', async () => {
-    await fc.assert(
-      fc.asyncProperty(tableArbitrary, async ({ rows: raw, overlap }) => {
-        const rows = raw.map((r, i) =>
-          row(
-            `r${i}`,
-            {
-              enrolments: r.e,
-              completed: r.c,
-              withdrawn: r.w,
-              participants: r.p,
-              schools: r.s,
-              placesOffered: r.capacity,
-              placesFilled: r.filled,
-              fundingPence: r.filled * 100_000,
-            },
-            { final: r.final },
-          ),
-        );
-        // Distinct counts of the total: between the largest row and the sum of the rows.
-        const distinct = (m: 'schools' | 'participants') => {
-          const sum = rows.reduce((a, r) => a + (r.values[m] ?? 0), 0);
-          const max = Math.max(0, ...rows.map((r) => r.values[m] ?? 0));
-          return Math.round(max + (sum - max) * (1 - overlap));
-        };
-        const total = totalOf(rows, { schools: distinct('schools'), participants: distinct('participants') });
-        const out = suppress(rows, total, THRESHOLD);
-        const narrow = await narrowCells(audited(out), THRESHOLD);
-        expect(narrow).toEqual([]);
-      }),
-      { numRuns: 300, seed: 20261127 },
-    );
-  });
-
-  it('protects tables grouped by enrolment status, whose rows’ outcomes follow from the status', async () => {
-    const statuses = ['ACCEPTED', 'ACTIVE', 'COMPLETED', 'WITHDRAWN'] as const;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 60 })), {
-          minLength: 4,
-          maxLength: 4,
-        }),
-        async (counts) => {
-          const rows = statuses.map((status, i) => {
-            const n = counts[i]!;
-            return row(
-              status,
+  it(
+    'leaves no withheld cell narrower than the threshold',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(tableArbitrary, async ({ rows: raw, overlap }) => {
+          const rows = raw.map((r, i) =>
+            row(
+              `r${i}`,
               {
-                enrolments: n,
-                participants: n,
-                schools: Math.ceil(n / 2),
-                completed: status === 'COMPLETED' ? n : 0,
-                withdrawn: status === 'WITHDRAWN' ? n : 0,
+                enrolments: r.e,
+                completed: r.c,
+                withdrawn: r.w,
+                participants: r.p,
+                schools: r.s,
+                placesOffered: r.capacity,
+                placesFilled: r.filled,
+                fundingPence: r.filled * 100_000,
               },
-              { status, final: status === 'COMPLETED' || status === 'WITHDRAWN' },
-            );
+              { final: r.final },
+            ),
+          );
+          // Distinct counts of the total: between the largest row and the sum of the rows.
+          const distinct = (m: 'schools' | 'participants') => {
+            const sum = rows.reduce((a, r) => a + (r.values[m] ?? 0), 0);
+            const max = Math.max(0, ...rows.map((r) => r.values[m] ?? 0));
+            return Math.round(max + (sum - max) * (1 - overlap));
+          };
+          const total = totalOf(rows, {
+            schools: distinct('schools'),
+            participants: distinct('participants'),
           });
-          const total = totalOf(rows, {}, { final: false });
           const out = suppress(rows, total, THRESHOLD);
-          expect(await narrowCells(audited(out), THRESHOLD)).toEqual([]);
-        },
-      ),
-      { numRuns: 300, seed: 27112026 },
-    );
-  });
+          const narrow = await narrowCells(audited(out), THRESHOLD);
+          expect(narrow).toEqual([]);
+        }),
+        { numRuns: RUNS, seed: 20261127 },
+      );
+    },
+    20 * 60_000,
+  );
+
+  it(
+    'protects tables grouped by enrolment status, whose rows’ outcomes follow from the status',
+    async () => {
+      const statuses = ['ACCEPTED', 'ACTIVE', 'COMPLETED', 'WITHDRAWN'] as const;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 60 })), {
+            minLength: 4,
+            maxLength: 4,
+          }),
+          async (counts) => {
+            const rows = statuses.map((status, i) => {
+              const n = counts[i]!;
+              return row(
+                status,
+                {
+                  enrolments: n,
+                  participants: n,
+                  schools: Math.ceil(n / 2),
+                  completed: status === 'COMPLETED' ? n : 0,
+                  withdrawn: status === 'WITHDRAWN' ? n : 0,
+                },
+                { status, final: status === 'COMPLETED' || status === 'WITHDRAWN' },
+              );
+            });
+            const total = totalOf(rows, {}, { final: false });
+            const out = suppress(rows, total, THRESHOLD);
+            expect(await narrowCells(audited(out), THRESHOLD)).toEqual([]);
+          },
+        ),
+        { numRuns: RUNS, seed: 27112026 },
+      );
+    },
+    20 * 60_000,
+  );
 });
