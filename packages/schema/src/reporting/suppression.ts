@@ -75,6 +75,12 @@ const GROUPS = {
 >;
 type Group = keyof typeof GROUPS;
 
+/** Each group's measures, counts and what is made from them: withheld together. */
+export const MEASURE_GROUPS: readonly (readonly Measure[])[] = Object.values(GROUPS).map((g) => [
+  ...g.counts,
+  ...g.derived,
+]);
+
 export interface StatsValues {
   cohorts: number | null;
   schools: number | null;

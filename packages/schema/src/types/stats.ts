@@ -17,6 +17,7 @@ import {
   type StatsResult,
 } from '../reporting/cohort-stats.ts';
 import {
+  MEASURE_GROUPS,
   MEASURES,
   type Measure,
   type StatsValues,
@@ -270,33 +271,11 @@ function checkAccess(ctx: Context, groupBy: Dimension[], filter: StatsFilterValu
 /** Runs the aggregate and, for everyone below national admin, withholds what could identify people. */
 export async function statsFor(ctx: Context, groupBy: Dimension[], filter: StatsFilterValues) {
   checkAccess(ctx, groupBy, filter);
-  const result = await cohortStats(ctx.prisma, groupBy, filter, ctx.now);
-  const toRow = (r: (typeof result)['total']): Row => ({
-    key: r.key,
-    values: r.values,
-    suppressed: false,
-    final: r.final,
-    status: r.status,
-  });
-  const rows = result.rows.map(toRow);
-  const total = toRow(result.total);
-  return ctx.viewer.role === 'NATIONAL_ADMIN'
-    ? unsuppressed(rows, total)
-    : suppress(rows, total, ctx.suppressionThreshold);
+  return protect(ctx, await cohortStats(ctx.prisma, groupBy, filter, ctx.now));
 }
 
-// ───────────── single-object statistics, consistent across levels ─────────────
-//
-// A hub's figures and its cohorts' figures are one table (cohorts as rows, the hub as total), so
-// a cohort's withheld cell cannot be worked out from the hub's total minus its other cohorts. A
-// figure over part of that table (a hub in one year, a programme) is shown only when none of the
-// cohort cells it adds up is withheld: then it tells nothing the cohorts do not.
-
-type Table = Awaited<ReturnType<typeof statsFor>>;
-const hubTableLoaders = new WeakMap<Context, DataLoader<number | null, Table>>();
-
-/** Suppresses one table of a request's batch, as statsFor does. */
-function protect(ctx: Context, table: StatsResult): Table {
+/** Withholds what could identify people from one table, for everyone below national admin. */
+function protect(ctx: Context, table: StatsResult) {
   const toRow = (r: StatsResult['total']): Row => ({
     key: r.key,
     values: r.values,
@@ -310,6 +289,16 @@ function protect(ctx: Context, table: StatsResult): Table {
     ? unsuppressed(rows, total)
     : suppress(rows, total, ctx.suppressionThreshold);
 }
+
+// ───────────── single-object statistics, consistent across levels ─────────────
+//
+// A hub's figures and its cohorts' figures are one table (cohorts as rows, the hub as total), so
+// a cohort's withheld cell cannot be worked out from the hub's total minus its other cohorts. A
+// figure over part of that table (a hub in one year, a programme) is shown only when none of the
+// cohort cells it adds up is withheld: then it tells nothing the cohorts do not.
+
+type Table = ReturnType<typeof protect>;
+const hubTableLoaders = new WeakMap<Context, DataLoader<number | null, Table>>();
 
 /**
  * The table of a hub's cohorts (null: national and regional runs). Every hub asked for in the same
@@ -363,22 +352,11 @@ const emptyRow = (): Row => ({
   final: true,
 });
 
-const PEOPLE: Measure[] = [
-  'schools',
-  'participants',
-  'enrolments',
-  'completed',
-  'withdrawn',
-  'completionRate',
-  'attendanceRate',
-];
-const PLACES: Measure[] = ['placesFilled', 'fundingPence'];
-
 /** An aggregate over some cohort cells: each group shown only if no part withholds it. */
 function partOfTable(exact: Row, parts: Row[]): Row {
   const out: Row = { ...exact, values: { ...exact.values } };
   const withheld = new Set<Measure>();
-  for (const group of [PEOPLE, PLACES]) {
+  for (const group of MEASURE_GROUPS) {
     if (!parts.some((p) => group.some((m) => p.withheld?.includes(m)))) continue;
     for (const m of group) {
       out.values[m] = null;
