@@ -105,6 +105,7 @@ function cacheTests(name: string, sharedState: () => ReturnType<typeof createSha
         Number(miss.headers.get('ratelimit-remaining')) - 1,
       );
       expect(hit.body.extensions.cost.remaining).toBe(miss.body.extensions.cost.remaining - 1);
+      expect(hit.body.extensions.cost.requested).toBe(1);
       const other = await ask(HUB_PAGE, { code: 'EE2' }, 'anonymous', '198.51.100.78');
       expect(other.body.extensions.responseCache.hit).toBe(true);
       expect(other.body.extensions.cost.remaining).toBe(4_999);

@@ -93,13 +93,15 @@ export function useRateLimit(limiter: RateLimiter, limits: Limits): Plugin<Conte
     async onResultProcess({ request, result, setResult }) {
       const state = requestState(request);
       if (!state || isAsyncIterable(result) || Array.isArray(result)) return;
+      // Never executed (refused, malformed, or answered from the cache): a fixed small charge.
+      const fixed = !state.cost;
       if (!state.budget && limits.rate) {
         const role = state.viewer?.role ?? 'ANONYMOUS';
         state.budget = (await limiter.charge(role, state.caller, REFUSAL_COST)) ?? undefined;
       }
       const role = state.viewer?.role ?? 'ANONYMOUS';
       const cost = {
-        requested: state.cost?.requested ?? 0,
+        requested: fixed ? REFUSAL_COST : state.cost!.requested,
         limit: state.cost?.limit ?? (role === 'ANONYMOUS' ? limits.cost.anonymous : limits.cost.key),
         ...(state.budget
           ? {
