@@ -17,6 +17,7 @@ import { useCaller } from './plugins/caller.ts';
 import { useCompression } from './plugins/compression.ts';
 import { useDeadline } from './plugins/deadline.ts';
 import { useErrorMasking, useExplainedUnsupportedMediaType } from './plugins/errors.ts';
+import { useHttpCaching } from './plugins/http-cache.ts';
 import { useLimits } from './plugins/limits.ts';
 import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
 import { requestState } from './plugins/request-state.ts';
@@ -194,6 +195,7 @@ export function createApp({
         },
       }),
       ...plugins,
+      useHttpCaching(responseCacheTtlSeconds ?? 60, rateLimiter),
       // Last, so that it compresses the response every other plugin has finished.
       useCompression(),
     ],

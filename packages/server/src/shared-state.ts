@@ -29,6 +29,8 @@ export interface Budget {
   charge(key: string, points: number): Promise<BudgetResult>;
   /** What is left for `key`, without charging. */
   peek(key: string): Promise<BudgetResult>;
+  /** Gives back points charged for work that turned out free (a 304). */
+  refund(key: string, points: number): Promise<void>;
 }
 
 export interface SharedStateStatus {
@@ -64,6 +66,9 @@ function budgetOver(limiter: RateLimiterMemory | RateLimiterRedis, points: numbe
         if (rejection instanceof RateLimiterRes) return toResult(rejection, points, false, cost);
         throw rejection;
       }
+    },
+    async refund(key, cost) {
+      await limiter.reward(key, cost);
     },
     async peek(key) {
       const res = await limiter.get(key);

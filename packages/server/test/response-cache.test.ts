@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
+import { PERSISTED_OPERATIONS } from '../src/server.ts';
 import { createSharedState } from '../src/shared-state.ts';
 import { type Caller, type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
@@ -136,6 +137,32 @@ function cacheTests(name: string, sharedState: () => ReturnType<typeof createSha
         body: JSON.stringify({ query: HUB_PAGE, variables: { code: 'EE3' } }),
       });
       expect(badKey.status).toBe(401);
+    });
+
+    it('gives GET reads an ETag over the body and public caching, and a free 304 to If-None-Match', async () => {
+      const [hash] = Object.entries(PERSISTED_OPERATIONS).find(([, text]) => /query HubPage\b/.test(text))!;
+      const url = `http://localhost/graphql?extensions=${encodeURIComponent(
+        JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }),
+      )}&variables=${encodeURIComponent(JSON.stringify({ code: 'YH1' }))}`;
+      const get = (headers: Record<string, string>) =>
+        api.app.fetch(url, { headers: { 'x-forwarded-for': '203.0.113.50', ...headers } });
+      const first = await get({});
+      expect(first.status).toBe(200);
+      const etag = first.headers.get('etag')!;
+      expect(etag).toMatch(/^"[\w-]{32}"$/);
+      expect(first.headers.get('cache-control')).toBe('public, max-age=600, stale-while-revalidate=3000');
+      const remaining = Number(first.headers.get('ratelimit-remaining'));
+      // The same body for another caller, whose extensions.cost differ: the same ETag.
+      const other = await api.app.fetch(url, { headers: { 'x-forwarded-for': '203.0.113.51' } });
+      expect(other.headers.get('etag')).toBe(etag);
+      const notModified = await get({ 'if-none-match': etag });
+      expect(notModified.status).toBe(304);
+      expect(await notModified.text()).toBe('');
+      const after = await get({});
+      // The 304 cost nothing: only the last 200 (a cache hit, 1 point) was charged since.
+      expect(Number(after.headers.get('ratelimit-remaining'))).toBe(remaining - 1);
+      const keyed = await api.app.fetch(url, { headers: { authorization: `Bearer ${api.keys.analyst}` } });
+      expect(keyed.headers.get('cache-control')).toBe('private, no-cache');
     });
 
     it('drops every cached answer that shows a cohort when an application is accepted', async () => {

@@ -22,11 +22,13 @@ export interface RateLimiter {
   charge(role: Role, caller: string, points: number): Promise<BudgetResult | null>;
   /** What is left, without charging; null when rate limits are off. */
   peek(role: Role, caller: string): Promise<BudgetResult | null>;
+  /** Gives points back (a 304 costs nothing). */
+  refund(role: Role, caller: string, points: number): Promise<void>;
 }
 
 export function createRateLimiter(limits: Limits, shared: SharedState, logger: Logger): RateLimiter {
   const rate = limits.rate;
-  if (!rate) return { charge: async () => null, peek: async () => null };
+  if (!rate) return { charge: async () => null, peek: async () => null, refund: async () => {} };
   const budgets = new Map<Role, Budget>();
   for (const role of Object.keys(rate.budgets) as Role[]) {
     budgets.set(
@@ -50,6 +52,12 @@ export function createRateLimiter(limits: Limits, shared: SharedState, logger: L
       } catch {
         return null;
       }
+    },
+    async refund(role, caller, points) {
+      await budgets
+        .get(role)!
+        .refund(caller, points)
+        .catch(() => {});
     },
   };
 }
@@ -95,6 +103,11 @@ export function useRateLimit(limiter: RateLimiter, limits: Limits): Plugin<Conte
       if (!state || isAsyncIterable(result) || Array.isArray(result)) return;
       // Never executed (refused, malformed, or answered from the cache): a fixed small charge.
       const fixed = !state.cost;
+      state.charged = limits.rate
+        ? fixed
+          ? REFUSAL_COST
+          : Math.max(state.cost!.requested, REFUSAL_COST)
+        : 0;
       if (!state.budget && limits.rate) {
         const role = state.viewer?.role ?? 'ANONYMOUS';
         state.budget = (await limiter.charge(role, state.caller, REFUSAL_COST)) ?? undefined;

@@ -17,6 +17,8 @@ export interface RequestState {
   refused?: boolean;
   /** A mutation ran: cached reads are invalidated before the response leaves. */
   mutated?: boolean;
+  /** Points this request was charged (given back if it ends as a 304). */
+  charged?: number;
 }
 
 const states = new WeakMap<Request, RequestState>();
