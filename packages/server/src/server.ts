@@ -117,6 +117,7 @@ export function createApp({
       methods: ['GET', 'POST', 'OPTIONS'],
       allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'if-none-match'],
       exposedHeaders: [
+        'etag',
         'x-request-id',
         'retry-after',
         'ratelimit-limit',
