@@ -109,7 +109,7 @@ export const COHORT_STATS_QUERY = `query CohortStatsReport($groupBy: [StatsDimen
 }`;
 
 /** The report runs by hash, so it works when only persisted operations are allowed. */
-const COHORT_STATS_HASH = createHash('sha256').update(COHORT_STATS_QUERY).digest('hex');
+export const COHORT_STATS_HASH = createHash('sha256').update(COHORT_STATS_QUERY).digest('hex');
 
 /** What every report says about itself (CSV comment lines, JSON `notes`). */
 export const REPORT_NOTES = [

@@ -1,7 +1,6 @@
 // The HTTP surface: Yoga serving /graphql (with GraphiQL), /healthz, /readyz and the reports.
 // A request flows: caller (API key, rate key) → limits (shape, inputs, cost) → rate budget →
 // execution under a deadline → error masking → cost figures on the way out.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
@@ -22,7 +21,7 @@ import { useLimits } from './plugins/limits.ts';
 import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
 import { requestState } from './plugins/request-state.ts';
 import { useCaching } from './plugins/response-cache.ts';
-import { COHORT_STATS_QUERY, useReports } from './reports.ts';
+import { COHORT_STATS_HASH, COHORT_STATS_QUERY, useReports } from './reports.ts';
 import { createSharedState, type SharedState } from './shared-state.ts';
 
 /** GraphiQL opens on the tour in packages/sdk/operations, the same file the tests run. */
@@ -31,15 +30,13 @@ export const GRAPHIQL_DEFAULT_QUERY = readFileSync(
   'utf8',
 );
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 /**
  * Documents that may run by hash: the SDK's manifest (append-only, so older SDKs keep working)
  * and the server's own report queries, which must run when only persisted operations are allowed.
  */
 export const PERSISTED_OPERATIONS: Record<string, string> = {
   ...JSON.parse(readFileSync(new URL('../../sdk/persisted-operations.json', import.meta.url), 'utf8')),
-  [sha256(COHORT_STATS_QUERY)]: COHORT_STATS_QUERY,
+  [COHORT_STATS_HASH]: COHORT_STATS_QUERY,
 };
 
 export interface AppOptions {

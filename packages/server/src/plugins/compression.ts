@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
 import { negotiateEncoding } from '../graphiql.ts';
+import { copyHeaders } from './response-headers.ts';
 
 /** Bodies smaller than this go as they are: the headers would cost more than the saving. */
 export const COMPRESS_MIN_BYTES = 1024;
@@ -20,12 +21,7 @@ export function useCompression(): Plugin {
       const type = response.headers.get('content-type') ?? '';
       if (type.startsWith('text/event-stream') || !COMPRESSIBLE.test(type)) return;
       // The answer depends on Accept-Encoding whether or not this one is compressed (caches key on it).
-      // Copied name by name, lower-cased: a Headers built from another keeps the names' case, and
-      // then get('www-authenticate') misses 'WWW-Authenticate'.
-      const headers = new fetchAPI.Headers();
-      response.headers.forEach((value, name) => {
-        headers.append(name.toLowerCase(), value);
-      });
+      const headers = copyHeaders(fetchAPI, response.headers);
       headers.append('vary', 'accept-encoding');
       const declared = Number(response.headers.get('content-length'));
       const encoding = negotiateEncoding(request.headers.get('accept-encoding'));

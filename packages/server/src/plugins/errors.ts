@@ -27,6 +27,8 @@ const UNAVAILABLE_CODES = new Set([
   '08003',
   '08004',
   '08006',
+  'DatabaseNotReachable', // driver adapter error kinds
+  'ConnectionClosed',
 ]);
 const UNAVAILABLE_MESSAGES =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Can't reach database server|DatabaseNotReachable|ConnectionClosed|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
@@ -59,7 +61,6 @@ function codesOf(e: Record<string, unknown>): unknown[] {
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (const e of chain(error)) {
     if (codesOf(e).some((code) => typeof code === 'string' && UNAVAILABLE_CODES.has(code))) return true;
-    if (codesOf(e).includes('DatabaseNotReachable') || codesOf(e).includes('ConnectionClosed')) return true;
     const message = [e.message, e.originalMessage].filter((m) => typeof m === 'string').join(' ');
     if (UNAVAILABLE_MESSAGES.test(message)) return true;
   }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { RateLimiter } from './rate-limit.ts';
 import { requestState } from './request-state.ts';
+import { copyHeaders } from './response-headers.ts';
 
 export function useHttpCaching(maxAgeSeconds: number, limiter: RateLimiter): Plugin {
   return {
@@ -14,10 +15,7 @@ export function useHttpCaching(maxAgeSeconds: number, limiter: RateLimiter): Plu
       if (new URL(request.url).pathname !== '/graphql') return;
       if (!/json/.test(response.headers.get('content-type') ?? '')) return;
       const text = await response.text();
-      const headers = new fetchAPI.Headers();
-      response.headers.forEach((value, name) => {
-        headers.append(name.toLowerCase(), value);
-      });
+      const headers = copyHeaders(fetchAPI, response.headers);
       let body: { errors?: unknown[]; extensions?: unknown; [key: string]: unknown };
       try {
         body = JSON.parse(text);

@@ -37,9 +37,8 @@ const UNITS: Record<LimitName, (figure: number) => string> = {
 };
 
 export function tooComplex(limit: LimitName, figure: number, allowed: number, who = ''): GraphQLError {
-  const subject = figure > allowed || limit === 'tokens' ? UNITS[limit](figure) : `${limit} ${figure}`;
   return new GraphQLError(
-    `Query refused (limit: ${limit}): this operation ${subject}; the most allowed${who} is ${allowed.toLocaleString('en-GB')}. ${ADVICE[limit]}`,
+    `Query refused (limit: ${limit}): this operation ${UNITS[limit](figure)}; the most allowed${who} is ${allowed.toLocaleString('en-GB')}. ${ADVICE[limit]}`,
     // `spec`: 400 for application/graphql-response+json, 200 for legacy application/json, as the
     // GraphQL-over-HTTP spec asks of every request error (and as Yoga does for validation).
     { extensions: { code: 'QUERY_TOO_COMPLEX', limit, figure, allowed, http: { status: 400, spec: true } } },
