@@ -18,14 +18,6 @@ function byId<Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]
 
 export function createLoaders(prisma: PrismaClient) {
   return {
-    /** Share of recorded sessions an enrolment attended (PRESENT), or null if none recorded. */
-    attendanceRate: new DataLoader<number, number | null>(async (ids) => {
-      const rows = await prisma.$queryRaw<{ key: number; value: number | null }[]>`
-        SELECT enrolment_id AS key,
-               (count(*) FILTER (WHERE status = 'PRESENT'))::float8 / count(*) AS value
-          FROM attendance WHERE enrolment_id = ANY(${[...ids]}::int[]) GROUP BY enrolment_id`;
-      return byKey(ids, rows, null);
-    }),
     /** The hubs a participant belongs to: their school's hub and the hubs of cohorts they joined. */
     participantHubIds: new DataLoader<number, number[]>(async (ids) => {
       const rows = await prisma.$queryRaw<{ key: number; value: number[] }[]>`

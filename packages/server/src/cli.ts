@@ -36,7 +36,10 @@ try {
   throw error;
 }
 
-const db = await openDatabase(config.database);
+// Migrations and bulk seeds run statements far longer than any request may: no statement timeout.
+const db = await openDatabase(
+  config.database.kind === 'postgres' ? { ...config.database, statementTimeoutMs: 0 } : config.database,
+);
 const started = performance.now();
 try {
   console.log(`database: ${db.kind} (${db.location})`);

@@ -112,19 +112,18 @@ export function cohortStatsQuery(
   groupBy: Dimension[],
   f: StatsFilterValues,
   today: Date = new Date(),
-  /** Also a subtotal per value of this leading dimension (the per-hub tables of `stats`). */
-  subtotalBy?: Dimension,
+  /** Also these subtotals, each a subset of `groupBy` (the per-hub tables of `stats`). */
+  subtotals: Dimension[][] = [],
 ): Prisma.Sql {
   const dims = [...new Set(groupBy)];
   const enrolmentLevel = isEnrolmentLevel(dims, f);
   const cols = dims.map((d) => Prisma.raw(COLUMN[d]));
   const keyList = cols.length > 0 ? Prisma.join(cols, ', ') : Prisma.empty;
+  const subtotalSets = subtotals.map((set) => `(${set.map((d) => COLUMN[d]).join(', ')}), `).join('');
   const sets =
     cols.length === 0
       ? Prisma.sql`()`
-      : subtotalBy
-        ? Prisma.sql`GROUPING SETS ((${keyList}), (${Prisma.raw(COLUMN[subtotalBy])}), ())`
-        : Prisma.sql`GROUPING SETS ((${keyList}), ())`;
+      : Prisma.sql`GROUPING SETS ((${keyList}), ${Prisma.raw(subtotalSets)}())`;
   const grouping = cols.length > 0 ? Prisma.sql`GROUPING(${keyList})` : Prisma.sql`0`;
   const selectKeys = cols.length > 0 ? Prisma.sql`${keyList},` : Prisma.empty;
   const join =
@@ -147,22 +146,23 @@ export function cohortStatsQuery(
        WHERE ${cohortConditions(f)}
     ), base AS (
       SELECT s.*, e.id AS enrolment_id, e.participant_id, e.school_id, e.role::text AS role, e.status::text AS enrolment_status,
-             sc.phase::text AS school_phase, sc.local_authority
+             e.sessions_present, e.sessions_recorded, sc.phase::text AS school_phase, sc.local_authority
         FROM scope s JOIN enrolment e ON e.cohort_id = s.cohort_id LEFT JOIN school sc ON sc.id = e.school_id
        WHERE (${list(f.roles)}::text[] IS NULL OR e.role::text = ANY(${list(f.roles)}::text[]))
          AND (${list(f.schoolPhases)}::text[] IS NULL OR sc.phase::text = ANY(${list(f.schoolPhases)}::text[]))
          AND (${list(f.localAuthorities)}::text[] IS NULL OR sc.local_authority = ANY(${list(f.localAuthorities)}::text[]))
-    ), attended AS (
-      SELECT a.enrolment_id, count(*) FILTER (WHERE a.status = 'PRESENT') AS present, count(*) AS recorded
-        FROM attendance a WHERE a.enrolment_id IN (SELECT enrolment_id FROM base) GROUP BY a.enrolment_id
     ), e AS (
       SELECT ${selectKeys} ${grouping} AS g,
-             count(DISTINCT b.cohort_id) AS cohorts_enrolled, count(DISTINCT b.school_id) AS schools,
+             ${
+               // Cohorts are counted from scope (k) unless an enrolment dimension is involved: one
+               // distinct count fewer over every enrolment in the common case.
+               enrolmentLevel ? Prisma.sql`count(DISTINCT b.cohort_id)` : Prisma.sql`NULL::bigint`
+             } AS cohorts_enrolled, count(DISTINCT b.school_id) AS schools,
              count(DISTINCT b.participant_id) AS participants, count(*) AS enrolments,
              count(*) FILTER (WHERE b.enrolment_status = 'COMPLETED') AS completed,
              count(*) FILTER (WHERE b.enrolment_status = 'WITHDRAWN') AS withdrawn,
-             sum(a.present) AS present, sum(a.recorded) AS recorded, bool_and(b.finished) AS final
-        FROM base b LEFT JOIN attended a ON a.enrolment_id = b.enrolment_id
+             sum(b.sessions_present) AS present, sum(b.sessions_recorded) AS recorded, bool_and(b.finished) AS final
+        FROM base b
        GROUP BY ${sets}
     ), k AS (
       ${
@@ -195,6 +195,9 @@ export function cohortStatsQuery(
          : Prisma.sql`1`
      }`;
 }
+
+/** A group with no enrolments has nothing in progress. */
+const finalOf = (r: Record<string, unknown>) => r.final === null || r.final === undefined || r.final === true;
 
 /** A row's measures from the statement's columns. */
 function valuesOf(r: Record<string, unknown>, enrolmentLevel: boolean): StatsValues {
@@ -233,9 +236,6 @@ export async function cohortStats(
 
   const statusOf = (r: Record<string, unknown>) =>
     dims.includes('ENROLMENT_STATUS') ? ((r[COLUMN.ENROLMENT_STATUS] as string | null) ?? null) : null;
-  // A group with no enrolments has nothing in progress.
-  const finalOf = (r: Record<string, unknown>) =>
-    r.final === null || r.final === undefined || r.final === true;
   const totalRow = rows.find((r) => Number(r.g) !== 0 || dims.length === 0);
   const empty = { key: {}, values: toValues({}), final: true, status: null };
   return {
@@ -249,9 +249,15 @@ export async function cohortStats(
   };
 }
 
+/** A table of `cohortStatsTables`, with its subtotals by the extra dimension (e.g. per year). */
+export interface StatsTable extends StatsResult {
+  subtotals: Map<string | number | null, StatsRowResult>;
+}
+
 /**
  * Several tables in one statement: the rows grouped by `by` and `groupBy`, and a total per value
- * of `by`, e.g. every hub's cohorts with each hub's total. Keyed by that value.
+ * of `by` (e.g. every hub's cohorts with each hub's total), plus, with `subtotalBy`, a subtotal per
+ * value of `by` and `subtotalBy` (each hub's total per year). Keyed by the value of `by`.
  */
 export async function cohortStatsTables(
   prisma: PrismaClient,
@@ -259,19 +265,25 @@ export async function cohortStatsTables(
   groupBy: Dimension[],
   f: StatsFilterValues,
   today: Date = new Date(),
-): Promise<Map<string | number | null, StatsResult>> {
+  subtotalBy?: Dimension,
+): Promise<Map<string | number | null, StatsTable>> {
   const dims = [...new Set([by, ...groupBy])];
   const enrolmentLevel = isEnrolmentLevel(dims, f);
-  const raw = await prisma.$queryRaw<Record<string, unknown>[]>(cohortStatsQuery(dims, f, today, by));
-  // GROUPING(...) is 0 for a full row; for a subtotal, every dimension but `by` is rolled up.
-  const subtotalMask = (1 << (dims.length - 1)) - 1;
-  const tables = new Map<string | number | null, StatsResult>();
+  const sets = subtotalBy ? [[by], [by, subtotalBy]] : [[by]];
+  const raw = await prisma.$queryRaw<Record<string, unknown>[]>(cohortStatsQuery(dims, f, today, sets));
+  // GROUPING(...) has a bit per dimension, the first the highest, set where it is rolled up.
+  const rolledUpExcept = (kept: Dimension[]) =>
+    dims.reduce((mask, d, i) => (kept.includes(d) ? mask : mask | (1 << (dims.length - 1 - i))), 0);
+  const totalMask = rolledUpExcept([by]);
+  const subtotalMask = subtotalBy ? rolledUpExcept([by, subtotalBy]) : -1;
+  const tables = new Map<string | number | null, StatsTable>();
   const tableOf = (value: string | number | null) => {
     let table = tables.get(value);
     if (!table) {
       table = {
         rows: [],
         total: { key: {}, values: valuesOf({}, enrolmentLevel), final: true, status: null },
+        subtotals: new Map(),
       };
       tables.set(value, table);
     }
@@ -280,16 +292,16 @@ export async function cohortStatsTables(
   for (const r of raw) {
     const g = Number(r.g);
     const value = (r[COLUMN[by]] as string | number | null) ?? null;
-    const final = r.final === null || r.final === undefined || r.final === true;
+    const row = { key: {}, values: valuesOf(r, enrolmentLevel), final: finalOf(r), status: null };
     if (g === 0) {
       tableOf(value).rows.push({
+        ...row,
         key: Object.fromEntries(dims.map((d) => [d, (r[COLUMN[d]] as string | number | null) ?? null])),
-        values: valuesOf(r, enrolmentLevel),
-        final,
-        status: null,
       });
-    } else if (g === subtotalMask) {
-      tableOf(value).total = { key: {}, values: valuesOf(r, enrolmentLevel), final, status: null };
+    } else if (g === totalMask) {
+      tableOf(value).total = row;
+    } else if (g === subtotalMask && subtotalBy) {
+      tableOf(value).subtotals.set((r[COLUMN[subtotalBy]] as string | number | null) ?? null, row);
     }
   }
   return tables;

@@ -22,7 +22,8 @@ export const Enrolment = builder.prismaNode('Enrolment', {
     attendanceRate: t.float({
       nullable: true,
       description: 'Share of recorded sessions attended (0 to 1); null until attendance is recorded.',
-      resolve: (enrolment, _args, ctx) => ctx.loaders.attendanceRate.load(enrolment.id),
+      resolve: (enrolment) =>
+        enrolment.sessionsRecorded > 0 ? enrolment.sessionsPresent / enrolment.sessionsRecorded : null,
     }),
     application: t.relation('application', {
       nullable: true,

@@ -267,9 +267,14 @@ builder.mutationFields((t) => ({
           code: 'INVALID' as const,
         });
       if (errors.length > 0) return { session: null, recorded: 0, userErrors: errors };
+      // In enrolment order: the attendance trigger updates each enrolment's counts, and writers
+      // that lock rows in one order cannot deadlock.
+      const records = input.records
+        .map((record, i) => ({ status: record.status, enrolmentId: ids[i]! }))
+        .sort((a, b) => a.enrolmentId - b.enrolmentId);
       await ctx.prisma.$transaction(async (tx) => {
-        for (const [i, record] of input.records.entries()) {
-          const enrolmentId = ids[i]!;
+        for (const record of records) {
+          const enrolmentId = record.enrolmentId;
           await tx.attendance.upsert({
             where: { sessionId_enrolmentId: { sessionId: session.id, enrolmentId } },
             create: { sessionId: session.id, enrolmentId, status: record.status },

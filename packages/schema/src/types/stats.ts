@@ -15,6 +15,8 @@ import {
   type StatsFilterValues,
   type StatsKeyValues,
   type StatsResult,
+  type StatsRowResult,
+  type StatsTable,
 } from '../reporting/cohort-stats.ts';
 import {
   MEASURE_GROUPS,
@@ -297,38 +299,82 @@ function protect(ctx: Context, table: StatsResult) {
 // figure over part of that table (a hub in one year, a programme) is shown only when none of the
 // cohort cells it adds up is withheld: then it tells nothing the cohorts do not.
 
-type Table = ReturnType<typeof protect>;
-const hubTableLoaders = new WeakMap<Context, DataLoader<number | null, Table>>();
+/** A hub's protected table, and its exact totals per academic year (shown via `partOfTable`). */
+interface HubTable extends ReturnType<typeof protect> {
+  yearTotals: Map<string | number | null, StatsRowResult>;
+}
+const hubTableLoaders = new WeakMap<Context, DataLoader<number, HubTable>>();
+/** The loader's key for national and regional runs (DataLoader keys cannot be null). */
+const NO_HUB = -1;
 
 /**
  * The table of a hub's cohorts (null: national and regional runs). Every hub asked for in the same
- * tick comes from one statement (cohorts by hub, with each hub's total), so a page of cohorts
- * with their `stats` costs one statement, two with national runs among them.
+ * tick comes from one statement (cohorts by hub, with each hub's total and its totals per year),
+ * so a page of cohorts or hubs with their `stats` costs one statement, two with national runs.
  */
-function hubTable(ctx: Context, hubId: number | null): Promise<Table> {
+function hubTable(ctx: Context, hubId: number | null): Promise<HubTable> {
   let loader = hubTableLoaders.get(ctx);
   if (!loader) {
-    loader = new DataLoader<number | null, Table>(async (ids) => {
-      const hubIds = ids.filter((id): id is number => id !== null);
+    loader = new DataLoader<number, HubTable>(async (ids) => {
+      const hubIds = ids.filter((id) => id !== NO_HUB);
+      const groupBy: Dimension[] = ['COHORT', 'ACADEMIC_YEAR'];
       const [byHub, national] = await Promise.all([
         hubIds.length > 0
-          ? cohortStatsTables(ctx.prisma, 'HUB', ['COHORT', 'ACADEMIC_YEAR'], { hubIds }, ctx.now)
-          : new Map<string | number | null, StatsResult>(),
-        ids.includes(null)
-          ? cohortStats(ctx.prisma, ['COHORT', 'ACADEMIC_YEAR'], { noHub: true }, ctx.now)
-          : null,
+          ? cohortStatsTables(ctx.prisma, 'HUB', groupBy, { hubIds }, ctx.now, 'ACADEMIC_YEAR')
+          : new Map<string | number | null, StatsTable>(),
+        ids.includes(NO_HUB)
+          ? cohortStatsTables(ctx.prisma, 'HUB', groupBy, { noHub: true }, ctx.now, 'ACADEMIC_YEAR')
+          : new Map<string | number | null, StatsTable>(),
       ]);
-      const empty: StatsResult = {
-        rows: [],
-        total: { key: {}, values: { ...emptyRow().values }, final: true, status: null },
-      };
-      return ids.map((id) =>
-        protect(ctx, id === null ? (national ?? empty) : (byHub.get(id) ?? byHub.get(String(id)) ?? empty)),
-      );
+      return ids.map((id) => {
+        const table = (id === NO_HUB ? national.get(null) : (byHub.get(id) ?? byHub.get(String(id)))) ?? {
+          rows: [],
+          total: { key: {}, values: { ...emptyRow().values }, final: true, status: null },
+          subtotals: new Map(),
+        };
+        return { ...protect(ctx, table), yearTotals: table.subtotals };
+      });
     });
     hubTableLoaders.set(ctx, loader);
   }
-  return loader.load(hubId);
+  return loader.load(hubId ?? NO_HUB);
+}
+
+type ProgrammeKey = { id: number; slug: string };
+const programmeTableLoaders = new WeakMap<Context, DataLoader<ProgrammeKey, StatsTable, number>>();
+
+/**
+ * A programme's cohorts (with their hubs) and its exact totals, overall and per year: every
+ * programme asked for in the same tick comes from one statement.
+ */
+function programmeTable(ctx: Context, programme: ProgrammeKey): Promise<StatsTable> {
+  let loader = programmeTableLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader<ProgrammeKey, StatsTable, number>(
+      async (programmes) => {
+        const tables = await cohortStatsTables(
+          ctx.prisma,
+          'PROGRAMME',
+          ['HUB', 'COHORT', 'ACADEMIC_YEAR'],
+          { programmeSlugs: programmes.map((p) => p.slug) },
+          ctx.now,
+          'ACADEMIC_YEAR',
+        );
+        return programmes.map(
+          (p) =>
+            tables.get(p.id) ??
+            tables.get(String(p.id)) ?? {
+              rows: [],
+              total: { key: {}, values: { ...emptyRow().values }, final: true, status: null },
+              subtotals: new Map(),
+            },
+        );
+      },
+      { cacheKeyFn: (p) => p.id },
+    );
+    programmeTableLoaders.set(ctx, loader);
+  }
+  return loader.load(programme);
 }
 
 const emptyRow = (): Row => ({
@@ -352,6 +398,14 @@ const emptyRow = (): Row => ({
   final: true,
 });
 
+/** An exact figure over part of a table, before `partOfTable` decides what it may show. */
+const exactRow = (exact: StatsRowResult | undefined): Row => ({
+  key: {},
+  values: exact?.values ?? emptyRow().values,
+  suppressed: false,
+  final: exact?.final ?? true,
+});
+
 /** An aggregate over some cohort cells: each group shown only if no part withholds it. */
 function partOfTable(exact: Row, parts: Row[]): Row {
   const out: Row = { ...exact, values: { ...exact.values } };
@@ -369,20 +423,12 @@ function partOfTable(exact: Row, parts: Row[]): Row {
   return out;
 }
 
-async function cohortCells(
-  ctx: Context,
-  cohorts: { id: number; hubId: number | null }[],
-  year?: string | null,
-) {
-  const cells: Row[] = [];
-  for (const hubId of new Set(cohorts.map((c) => c.hubId))) {
-    const ids = new Set(cohorts.filter((c) => c.hubId === hubId).map((c) => c.id));
-    const table = await hubTable(ctx, hubId);
-    cells.push(
-      ...table.rows.filter((r) => ids.has(Number(r.key.COHORT)) && (!year || r.key.ACADEMIC_YEAR === year)),
-    );
-  }
-  return cells;
+/** The protected cells of these cohorts, in their hubs' tables (all hubs in one batch). */
+async function cohortCells(ctx: Context, cohorts: { id: number; hubId: number | null }[]) {
+  const hubIds = [...new Set(cohorts.map((c) => c.hubId))];
+  const tables = await Promise.all(hubIds.map((hubId) => hubTable(ctx, hubId)));
+  const ids = new Set(cohorts.map((c) => c.id));
+  return tables.flatMap((table) => table.rows.filter((r) => ids.has(Number(r.key.COHORT))));
 }
 
 function checkYears(filter: StatsFilterValues | null | undefined) {
@@ -437,13 +483,7 @@ builder.objectField(Hub, 'stats', (t) =>
     resolve: async (hub, { academicYear }, ctx) => {
       const table = await hubTable(ctx, hub.id);
       if (!academicYear) return table.total;
-      const exact = await cohortStats(
-        ctx.prisma,
-        [],
-        { hubIds: [hub.id], academicYearFrom: academicYear, academicYearTo: academicYear },
-        ctx.now,
-      );
-      const row: Row = { key: {}, values: exact.total.values, suppressed: false, final: exact.total.final };
+      const row = exactRow(table.yearTotals.get(academicYear));
       if (ctx.viewer.role === 'NATIONAL_ADMIN') return unsuppressed([], row).total;
       return partOfTable(
         row,
@@ -459,23 +499,13 @@ builder.objectField(Programme, 'stats', (t) =>
       'This programme’s statistics for an academic year, or all years (anonymised for everyone but national admins; a figure is withheld when any of its cohorts’ figures is).',
     args: { academicYear: t.arg({ type: 'AcademicYear', description: 'Only this academic year.' }) },
     resolve: async (programme, { academicYear }, ctx) => {
-      const filter = {
-        programmeSlugs: [programme.slug],
-        academicYearFrom: academicYear,
-        academicYearTo: academicYear,
-      };
-      const exact = await cohortStats(ctx.prisma, [], filter, ctx.now);
-      const row: Row = { key: {}, values: exact.total.values, suppressed: false, final: exact.total.final };
+      const table = await programmeTable(ctx, programme);
+      const row = exactRow(academicYear ? table.subtotals.get(academicYear) : table.total);
       if (ctx.viewer.role === 'NATIONAL_ADMIN') return unsuppressed([], row).total;
-      const cohorts = await ctx.prisma.cohort.findMany({
-        where: {
-          programmeId: programme.id,
-          status: { not: 'CANCELLED' },
-          ...(academicYear ? { academicYear } : {}),
-        },
-        select: { id: true, hubId: true },
-      });
-      return partOfTable(row, await cohortCells(ctx, cohorts, academicYear));
+      const cohorts = table.rows
+        .filter((r) => !academicYear || r.key.ACADEMIC_YEAR === academicYear)
+        .map((r) => ({ id: Number(r.key.COHORT), hubId: r.key.HUB == null ? null : Number(r.key.HUB) }));
+      return partOfTable(row, await cohortCells(ctx, cohorts));
     },
   }),
 );
