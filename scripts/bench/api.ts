@@ -3,11 +3,13 @@
 // Statements per request are counted in-process; throughput and latency are measured over HTTP
 // with autocannon at a fixed concurrency against a separate server process.
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { openPostgres } from '../../packages/server/src/db.ts';
 import { createLogger } from '../../packages/server/src/logger.ts';
 import { createApp } from '../../packages/server/src/server.ts';
+import { buildServer } from '../start.mjs';
 import { startAndTime, stop } from './process.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -56,48 +58,105 @@ async function statementsPerRequest(url: string) {
   return counts;
 }
 
-export async function benchApi(url: string, { connections = 16, seconds = 10 } = {}) {
-  const statements = await statementsPerRequest(url);
-  const port = 4901;
-  const server = await startAndTime(
-    ['--import', 'tsx', join(root, 'packages/server/src/main.ts')],
+/** Bytes a response takes on the wire, as sent (compressed when the client accepts it). */
+function wireBytes(url: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ bytes: number; encoding: string }>((resolveBytes, reject) => {
+    const request = http.request(url, { method: body ? 'POST' : 'GET', headers }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      response.on('end', () =>
+        resolveBytes({ bytes, encoding: String(response.headers['content-encoding'] ?? 'none') }),
+      );
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function serve(url: string, port: number, responseCache: boolean) {
+  // As `pnpm start` runs it (bundled JavaScript), with rate limits off: the bench is one client
+  // sending far more than any budget allows.
+  return startAndTime(
+    [join(root, 'scripts/start.mjs')],
     {
       DATABASE_URL: url,
       PORT: String(port),
       LOG_LEVEL: 'warn',
       ADMIN_API_KEY: ADMIN_KEY,
       DATABASE_POOL_SIZE: '10',
+      RATE_LIMIT: 'off',
+      RESPONSE_CACHE: responseCache ? 'on' : 'off',
     },
     port,
     { path: '/readyz' },
   );
-  console.log(
-    `\nRead API over HTTP: ${connections} concurrent connections, ${seconds} s each, national dataset on PostgreSQL`,
-  );
-  console.log('  query                                   SQL/req    req/s   p50 ms   p99 ms   vs ceiling');
-  let ceiling = 0;
-  try {
-    for (const [i, q] of QUERIES.entries()) {
-      const result = await autocannon({
-        url: `${server.url}/graphql`,
-        method: 'POST',
-        connections,
-        duration: seconds,
-        headers: {
-          'content-type': 'application/json',
-          ...(q.admin ? { authorization: `Bearer ${ADMIN_KEY}` } : {}),
-        },
-        body: JSON.stringify({ query: q.query, variables: q.variables }),
-      });
-      if (result.non2xx > 0 || result.errors > 0)
-        throw new Error(`${q.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-      const rps = result.requests.average;
-      if (i === 0) ceiling = rps;
-      console.log(
-        `  ${q.name.padEnd(38)} ${String(statements[i]).padStart(7)} ${rps.toFixed(0).padStart(8)} ${String(result.latency.p50).padStart(8)} ${String(result.latency.p99).padStart(8)}   ${(rps / ceiling).toFixed(3)}×`,
-      );
+}
+
+export async function benchApi(url: string, { connections = 16, seconds = 10 } = {}) {
+  await buildServer();
+  const statements = await statementsPerRequest(url);
+  const port = 4901;
+  for (const responseCache of [false, true]) {
+    const server = await serve(url, port, responseCache);
+    console.log(
+      `\nRead API over HTTP, response cache ${responseCache ? 'on' : 'off'}: ${connections} concurrent connections, ${seconds} s each, national dataset on PostgreSQL`,
+    );
+    console.log('  query                                   SQL/req    req/s   p50 ms   p99 ms   vs ceiling');
+    let ceiling = 0;
+    try {
+      for (const [i, q] of QUERIES.entries()) {
+        const result = await autocannon({
+          url: `${server.url}/graphql`,
+          method: 'POST',
+          connections,
+          duration: seconds,
+          headers: {
+            'content-type': 'application/json',
+            ...(q.admin ? { authorization: `Bearer ${ADMIN_KEY}` } : {}),
+          },
+          body: JSON.stringify({ query: q.query, variables: q.variables }),
+        });
+        if (result.non2xx > 0 || result.errors > 0)
+          throw new Error(`${q.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+        const rps = result.requests.average;
+        if (i === 0) ceiling = rps;
+        console.log(
+          `  ${q.name.padEnd(38)} ${String(statements[i]).padStart(7)} ${rps.toFixed(0).padStart(8)} ${String(result.latency.p50).padStart(8)} ${String(result.latency.p99).padStart(8)}   ${(rps / ceiling).toFixed(3)}×`,
+        );
+      }
+      if (!responseCache) {
+        const hubPage = JSON.stringify({ query: QUERIES[1]!.query, variables: QUERIES[1]!.variables });
+        const json = { 'content-type': 'application/json' };
+        const plain = await wireBytes(`${server.url}/graphql`, json, hubPage);
+        const gzip = await wireBytes(
+          `${server.url}/graphql`,
+          { ...json, 'accept-encoding': 'gzip' },
+          hubPage,
+        );
+        const br = await wireBytes(
+          `${server.url}/graphql`,
+          { ...json, 'accept-encoding': 'br, gzip' },
+          hubPage,
+        );
+        const page = await wireBytes(`${server.url}/graphql`, {
+          accept: 'text/html',
+          'accept-encoding': 'gzip',
+        });
+        console.log('Bytes on the wire');
+        console.log(
+          '  hub page response      %d B plain, %d B gzip, %d B brotli',
+          plain.bytes,
+          gzip.bytes,
+          br.bytes,
+        );
+        console.log(
+          '  GraphiQL page          %d B (%s); its scripts are separate immutable files',
+          page.bytes,
+          page.encoding,
+        );
+      }
+    } finally {
+      await stop(server.child);
     }
-  } finally {
-    await stop(server.child);
   }
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { benchApi } from './api.ts';
 import { benchLimits } from './limits.ts';
 import { benchColdStart, benchNationalSeed } from './platform.ts';
+import { benchProfile } from './profile.ts';
 import { benchStats } from './stats.ts';
 import { benchSuppression } from './suppression.ts';
 
@@ -23,6 +24,7 @@ nationalUrl.pathname = '/maths_hubs_bench';
 if (run('national-seed')) await benchNationalSeed(adminUrl);
 if (run('api')) await benchApi(nationalUrl.toString());
 if (run('stats')) await benchStats(nationalUrl.toString());
+if (run('profile')) await benchProfile(nationalUrl.toString());
 // The embedded database only (no PostgreSQL needed).
 if (run('limits')) await benchLimits();
 // In process, no database.

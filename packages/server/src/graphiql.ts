@@ -4,14 +4,6 @@
 // headers and compressed once, on first use, with gzip and brotli.
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import {
-  css,
-  editorWorkerService,
-  favicon,
-  graphqlWorker,
-  js,
-  jsonWorker,
-} from '@graphql-yoga/render-graphiql/graphiql';
 import type { Plugin } from 'graphql-yoga';
 
 interface Asset {
@@ -28,24 +20,47 @@ function asset(name: string, ext: string, type: string, body: Buffer): Asset {
   return { path: `${PREFIX}${name}.${hash}.${ext}`, type, body, encoded: new Map() };
 }
 
-const iconBody = Buffer.from(favicon.replace(/^data:[^,]*;base64,/, ''), 'base64');
-const ASSETS = {
-  css: asset('graphiql', 'css', 'text/css; charset=utf-8', Buffer.from(css)),
-  js: asset('graphiql', 'js', 'text/javascript; charset=utf-8', Buffer.from(js)),
-  editorWorker: asset(
-    'editor.worker',
-    'js',
-    'text/javascript; charset=utf-8',
-    Buffer.from(editorWorkerService),
-  ),
-  jsonWorker: asset('json.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(jsonWorker)),
-  graphqlWorker: asset('graphql.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(graphqlWorker)),
-  icon: asset('favicon', 'ico', 'image/x-icon', iconBody),
-};
-const BY_PATH = new Map(Object.values(ASSETS).map((a) => [a.path, a]));
+/**
+ * GraphiQL's 9 MB of scripts, loaded on the first request for the page or a file: a server that
+ * no browser visits never holds them (they were a fifth of the idle embedded server's memory).
+ */
+const loadAssets = (() => {
+  let loading: Promise<{ assets: ReturnType<typeof build>; byPath: Map<string, Asset> }> | undefined;
+  const build = (g: typeof import('@graphql-yoga/render-graphiql/graphiql')) => ({
+    css: asset('graphiql', 'css', 'text/css; charset=utf-8', Buffer.from(g.css)),
+    js: asset('graphiql', 'js', 'text/javascript; charset=utf-8', Buffer.from(g.js)),
+    editorWorker: asset(
+      'editor.worker',
+      'js',
+      'text/javascript; charset=utf-8',
+      Buffer.from(g.editorWorkerService),
+    ),
+    jsonWorker: asset('json.worker', 'js', 'text/javascript; charset=utf-8', Buffer.from(g.jsonWorker)),
+    graphqlWorker: asset(
+      'graphql.worker',
+      'js',
+      'text/javascript; charset=utf-8',
+      Buffer.from(g.graphqlWorker),
+    ),
+    icon: asset(
+      'favicon',
+      'ico',
+      'image/x-icon',
+      Buffer.from(g.favicon.replace(/^data:[^,]*;base64,/, ''), 'base64'),
+    ),
+  });
+  return () =>
+    (loading ??= import('@graphql-yoga/render-graphiql/graphiql').then((g) => {
+      const assets = build(g);
+      return { assets, byPath: new Map(Object.values(assets).map((a) => [a.path, a])) };
+    }));
+})();
 
 /** The page: GraphiQL's options inline, everything else by reference. */
-export function renderGraphiQLPage(options: Record<string, unknown> & { title?: string }): string {
+export async function renderGraphiQLPage(
+  options: Record<string, unknown> & { title?: string },
+): Promise<string> {
+  const { assets: ASSETS } = await loadAssets();
   const json = JSON.stringify(options ?? {}).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
@@ -96,9 +111,9 @@ export function negotiateEncoding(acceptEncoding: string | null): 'br' | 'gzip' 
 /** Serves GraphiQL's files: immutable (their names change with their content), compressed once. */
 export function useGraphiQLAssets(): Plugin {
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
       if (!url.pathname.startsWith(PREFIX)) return;
-      const found = BY_PATH.get(url.pathname);
+      const found = (await loadAssets()).byPath.get(url.pathname);
       if (!found || (request.method !== 'GET' && request.method !== 'HEAD')) {
         endResponse(new fetchAPI.Response('Not found\n', { status: 404 }));
         return;

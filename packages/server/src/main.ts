@@ -1,12 +1,18 @@
 // Start and graceful stop. `pnpm start` runs this file.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { seed } from '@maths-hubs/db/seed/index';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { type Database, DataDirLockedError, openDatabase } from './db.ts';
+import {
+  type Database,
+  DataDirLockedError,
+  type EmbeddedDatabase,
+  isNewDataDir,
+  openDatabase,
+} from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createApp, nodeHandler } from './server.ts';
 import { createSharedState } from './shared-state.ts';
+import { readSnapshot, writeSnapshot } from './snapshot.ts';
 
 export interface RunningServer {
   url: string;
@@ -17,17 +23,34 @@ export interface RunningServer {
 
 /** Opens the database, prepares it as configured, and serves the API. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const db = await openDatabase(config.database);
+  // A first start on an empty data directory copies today's seeded snapshot, if there is one.
+  const snapshot =
+    config.database.kind === 'embedded' && config.seedOnStart && (await isNewDataDir(config.database.dataDir))
+      ? await readSnapshot()
+      : null;
+  const db = await openDatabase(config.database, snapshot ?? undefined);
   try {
-    logger.info({ database: db.kind, location: db.location }, 'database opened');
+    logger.info(
+      { database: db.kind, location: db.location, fromSnapshot: snapshot !== null },
+      'database opened',
+    );
     if (config.migrateOnStart) {
       const applied = await db.migrate();
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
     }
     if (config.seedOnStart && (await db.prisma.region.count()) === 0) {
       logger.info('empty database: loading the reference and demo data (first start only)');
+      // Imported here: the seeds and their data are needed once, not held by every later start.
+      const { seed } = await import('@maths-hubs/db/seed/index');
       const report = await seed(db, { log: (message) => logger.info(message) });
       logger.info({ report }, 'seeded');
+      if (db.kind === 'embedded') {
+        // Left for the next empty data directory; never fatal (a read-only cache is fine).
+        const path = await writeSnapshot(await (db as EmbeddedDatabase).pglite.dumpDataDir('gzip')).catch(
+          (error: unknown) => logger.warn({ err: error }, 'could not save a snapshot of the demo data'),
+        );
+        if (path) logger.info({ path }, 'saved a snapshot of the demo data for later first starts');
+      }
     }
   } catch (error) {
     await db.close();
@@ -73,7 +96,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   return { url, db, server, stop };
 }
 
-async function main() {
+/** The process: configuration, server, signals. */
+export async function main() {
   let config: Config;
   try {
     config = loadConfig();

@@ -1,10 +1,12 @@
 // The server as a process: the data-directory lock and graceful shutdown (embedded database).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataDirLockedError, openEmbedded } from '../src/db.ts';
+import { snapshotPath } from '../src/snapshot.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -13,8 +15,9 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
-function startServer(dataDir: string, port = 0) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+function startServer(dataDir: string, port = 0, env: Record<string, string> = {}) {
+  // As `pnpm start` runs it: the bundled server (built by the global setup).
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: root,
     env: {
       ...process.env,
@@ -23,6 +26,7 @@ function startServer(dataDir: string, port = 0) {
       SEED_ON_START: 'false',
       LOG_LEVEL: 'info',
       DATABASE_URL: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -74,6 +78,42 @@ describe.runIf(testDbKind() === 'embedded')('the server process (embedded)', () 
     expect(server.output().stdout).toMatch(/"msg":"stopped"/);
     const reopened = await openEmbedded(dataDir);
     await reopened.close();
+  });
+
+  it('starts an empty data directory from today’s snapshot, and leaves one when there was none', async () => {
+    const path = await snapshotPath();
+    await rm(path, { force: true });
+    const count = async (url: string) => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ hubs { totalCount } cohorts { totalCount } }' }),
+      });
+      return ((await response.json()) as { data: unknown }).data;
+    };
+    const seeding = startServer(await mkdtemp(join(tmpdir(), 'mh-seed-')), 0, { SEED_ON_START: 'true' });
+    const seeded = await count(await seeding.ready);
+    expect(seeding.output().stdout).toMatch(/"fromSnapshot":false/);
+    expect(seeding.output().stdout).toContain('saved a snapshot of the demo data');
+    expect(existsSync(path)).toBe(true);
+    seeding.child.kill('SIGTERM');
+    await seeding.exited;
+
+    const copying = startServer(await mkdtemp(join(tmpdir(), 'mh-copy-')), 0, { SEED_ON_START: 'true' });
+    const copied = await count(await copying.ready);
+    expect(copying.output().stdout).toMatch(/"fromSnapshot":true/);
+    expect(copying.output().stdout).not.toContain('loading the reference and demo data');
+    expect(copied).toEqual(seeded);
+    expect((copied as { hubs: { totalCount: number } }).hubs.totalCount).toBe(40);
+  });
+
+  it('keys snapshots by day, so demo data made relative to one day never serves another', async () => {
+    expect(await snapshotPath(new Date('2026-11-01T08:00:00Z'))).toBe(
+      await snapshotPath(new Date('2026-11-01T20:00:00Z')),
+    );
+    expect(await snapshotPath(new Date('2026-11-01T08:00:00Z'))).not.toBe(
+      await snapshotPath(new Date('2026-11-02T08:00:00Z')),
+    );
   });
 
   it('takes the lock in-process too', async () => {

@@ -160,8 +160,10 @@ export function useErrorMasking(logger: Logger): Plugin<Context> {
             ...result,
             errors: result.errors.map((error) => {
               const original = error.originalError;
-              // By name, not instanceof: the same class may be loaded twice (ESM and CommonJS builds).
-              if (!original || original.name === 'GraphQLError') return error;
+              // Exactly a GraphQLError passes as it is; its subclasses (Pothos's validation
+              // errors) get a hint below. One copy of graphql is loaded (Node resolves its CommonJS
+              // build for every importer; the bundle and the tests' config do the same).
+              if (!original || original.constructor === GraphQLError) return error;
               const mistake = callerMistake(original);
               if (mistake) {
                 return new GraphQLError(mistake, {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { seed } from '@maths-hubs/db/seed/index';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { buildServer } from '../../../../scripts/start.mjs';
 import { openEmbedded, openPostgres } from '../../src/db.ts';
 import { postgresUrl, SEED_TODAY } from './fixtures.ts';
 
@@ -18,6 +19,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The bundle `pnpm start` runs, built once here rather than by test processes racing each other.
+  await buildServer();
   const dump = join(tmpdir(), `maths-hubs-test-${process.pid}.tar.gz`);
   const db = await openEmbedded(null);
   await db.migrate();
