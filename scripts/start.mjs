@@ -4,7 +4,7 @@
 // second; later starts skip straight to Node. Third-party packages stay in node_modules.
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
 const root = resolve(import.meta.dirname, '..');
@@ -28,12 +28,15 @@ function newest(path) {
   return latest;
 }
 
-const KEEP_EXTERNAL = /^(@electric-sql\/pglite|@prisma\/|pglite-prisma-adapter|pino|thread-stream|esbuild)/;
+// `pg` too: Prisma's adapter (external) must receive the pool class of the `pg` it loads itself.
+const KEEP_EXTERNAL =
+  /^(@electric-sql\/pglite|@prisma\/|pglite-prisma-adapter|pg($|\/)|pino|thread-stream|esbuild)/;
 
 export async function buildServer({ force = false } = {}) {
   const built = statSync(entry, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const changed = Math.max(
     newest(join(root, 'package.json')),
+    newest(fileURLToPath(import.meta.url)), // how to build is a source too
     ...SOURCES.map((source) => newest(join(root, source))),
   );
   if (!force && built > changed) return false;

@@ -5,7 +5,6 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { buildServer } from '../start.mjs';
 import { QUERIES } from './api.ts';
 import { startAndTime, stop } from './process.ts';
 
@@ -31,11 +30,11 @@ function byPackage(profile: Profile): Map<string, number> {
 }
 
 export async function benchProfile(url: string, { seconds = 10, top = 12 } = {}) {
-  await buildServer();
   const dir = await mkdtemp(join(tmpdir(), 'mh-profile-'));
   const port = 4903;
   const server = await startAndTime(
-    ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(root, 'scripts/start.mjs')],
+    // From the sources, so that samples name their package (the bundle would merge most of them).
+    ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', join(root, 'packages/server/src/main.ts')],
     { DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT: 'off', RESPONSE_CACHE: 'off' },
     port,
     { path: '/readyz' },

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataDirLockedError, openEmbedded } from '../src/db.ts';
 import { snapshotPath } from '../src/snapshot.ts';
-import { testDbKind } from './helpers/fixtures.ts';
+import { testDatabase, testDbKind } from './helpers/fixtures.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const children: ChildProcess[] = [];
@@ -121,6 +121,27 @@ describe.runIf(testDbKind() === 'embedded')('the server process (embedded)', () 
     const db = await openEmbedded(dataDir);
     try {
       await expect(openEmbedded(dataDir)).rejects.toBeInstanceOf(DataDirLockedError);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.runIf(testDbKind() === 'postgres')('the server process (postgres)', () => {
+  it('serves reads and writes from the bundle on PostgreSQL, and stops cleanly', async () => {
+    const db = await testDatabase();
+    try {
+      const server = startServer(await mkdtemp(join(tmpdir(), 'mh-pg-')), 0, { DATABASE_URL: db.url! });
+      const url = await server.ready;
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ hub(code: "WM1") { code recruitingCohorts { totalCount } } }' }),
+      });
+      expect(await response.json()).toMatchObject({ data: { hub: { code: 'WM1' } } });
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
     } finally {
       await db.close();
     }
