@@ -125,6 +125,22 @@ export async function benchApi(url: string, { connections = 16, seconds = 10 } =
         );
       }
       if (!responseCache) {
+        // The deep tour's own latency: one request at a time, no queueing behind others.
+        const deep = QUERIES[3]!;
+        const alone = await autocannon({
+          url: `${server.url}/graphql`,
+          method: 'POST',
+          connections: 1,
+          duration: seconds,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+          body: JSON.stringify({ query: deep.query, variables: deep.variables }),
+        });
+        console.log(
+          '  %s one at a time: p50 %d ms, p99 %d ms',
+          deep.name,
+          alone.latency.p50,
+          alone.latency.p99,
+        );
         const hubPage = JSON.stringify({ query: QUERIES[1]!.query, variables: QUERIES[1]!.variables });
         const json = { 'content-type': 'application/json' };
         const plain = await wireBytes(`${server.url}/graphql`, json, hubPage);

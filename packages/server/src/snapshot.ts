@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { openEmbedded } from './db.ts';
 import { readMigrations } from './migrate.ts';
 
@@ -32,11 +33,12 @@ export async function snapshotPath(today = new Date()): Promise<string> {
   return join(SNAPSHOT_DIR, `demo-${hash.digest('hex').slice(0, 24)}.tar.gz`);
 }
 
-/** Today's snapshot, if one was made. */
+/** Today's snapshot, if one was made, as a plain tar. */
 export async function readSnapshot(today = new Date()): Promise<Blob | null> {
   const path = await snapshotPath(today);
   if (!(await stat(path).catch(() => null))) return null;
-  return new Blob([await readFile(path)]);
+  // Unzipped here by Node's zlib: handing PGlite the .tar.gz made a first start 1.8 s slower.
+  return new Blob([gunzipSync(await readFile(path))]);
 }
 
 /** Writes a dump of `dump` as today's snapshot (atomically: a reader never sees half a file). */
