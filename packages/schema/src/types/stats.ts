@@ -327,11 +327,8 @@ function hubTable(ctx: Context, hubId: number | null): Promise<HubTable> {
           : new Map<string | number | null, StatsTable>(),
       ]);
       return ids.map((id) => {
-        const table = (id === NO_HUB ? national.get(null) : (byHub.get(id) ?? byHub.get(String(id)))) ?? {
-          rows: [],
-          total: { key: {}, values: { ...emptyRow().values }, final: true, status: null },
-          subtotals: new Map(),
-        };
+        const table =
+          (id === NO_HUB ? national.get(null) : (byHub.get(id) ?? byHub.get(String(id)))) ?? emptyTable();
         return { ...protect(ctx, table), yearTotals: table.subtotals };
       });
     });
@@ -360,15 +357,7 @@ function programmeTable(ctx: Context, programme: ProgrammeKey): Promise<StatsTab
           ctx.now,
           'ACADEMIC_YEAR',
         );
-        return programmes.map(
-          (p) =>
-            tables.get(p.id) ??
-            tables.get(String(p.id)) ?? {
-              rows: [],
-              total: { key: {}, values: { ...emptyRow().values }, final: true, status: null },
-              subtotals: new Map(),
-            },
-        );
+        return programmes.map((p) => tables.get(p.id) ?? tables.get(String(p.id)) ?? emptyTable());
       },
       { cacheKeyFn: (p) => p.id },
     );
@@ -396,6 +385,13 @@ const emptyRow = (): Row => ({
   withheld: [],
   notApplicable: ['completionRate', 'attendanceRate'],
   final: true,
+});
+
+/** The table of an object with no cohorts. */
+const emptyTable = (): StatsTable => ({
+  rows: [],
+  total: { key: {}, values: emptyRow().values, final: true, status: null },
+  subtotals: new Map(),
 });
 
 /** An exact figure over part of a table, before `partOfTable` decides what it may show. */
