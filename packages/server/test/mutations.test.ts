@@ -238,3 +238,52 @@ describe(`attendance and enrolments (${testDbKind()})`, () => {
     expect((await api.ok('{ auditLog { totalCount } }', {}, 'admin')).auditLog.totalCount).toBeGreaterThan(0);
   });
 });
+
+describe(`mutations under concurrency (${testDbKind()})`, () => {
+  const nextYear = {
+    academicYear: '2028/29',
+    applicationDeadline: '2028-06-30',
+    startsOn: '2028-09-15',
+    endsOn: '2029-07-10',
+  };
+
+  it('createCohort: simultaneous requests each get a code of their own, none an unexpected error', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        run(CREATE, newCohort({ ...nextYear, name: `Race ${i}` }), 'admin'),
+      ),
+    );
+    expect(results.map((r) => r.userErrors)).toEqual(results.map(() => []));
+    expect(results.map((r) => r.cohort.code).sort()).toEqual(
+      ['', '-2', '-3', '-4', '-5', '-6'].map((n) => `WM1-SEC-TFM-DEV-2028-29${n}`).sort(),
+    );
+  });
+
+  it('scheduleSession: of simultaneous requests for one time, one is scheduled and the rest told it is taken', async () => {
+    const cohort = (await run(CREATE, newCohort({ ...nextYear, name: 'Session race' }), 'admin')).cohort;
+    const session = {
+      cohortId: cohort.id,
+      kind: 'WORKSHOP',
+      title: 'Launch',
+      startsAt: '2028-10-02T13:00:00Z',
+      durationMinutes: 90,
+      mode: 'ONLINE',
+    };
+    const results = await Promise.all(Array.from({ length: 5 }, () => run(SCHEDULE, session, 'admin')));
+    expect(results.filter((r) => r.session !== null)).toHaveLength(1);
+    for (const r of results.filter((r) => r.session === null)) {
+      expect(r.userErrors).toEqual([
+        {
+          field: ['input', 'startsAt'],
+          message: 'The cohort already has a session at 2028-10-02T13:00:00.000Z.',
+          code: 'DUPLICATE',
+        },
+      ]);
+    }
+    const [row] = await api.db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM session s JOIN cohort c ON c.id = s.cohort_id WHERE c.code = $1`,
+      [cohort.code],
+    );
+    expect(row?.n).toBe(1);
+  });
+});

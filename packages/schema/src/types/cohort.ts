@@ -10,7 +10,7 @@ import { controlCharacterErrors } from '../rules/validation.ts';
 import { academicYearOf, startOfDay } from '../scalars.ts';
 import { ApplicationConnection } from './application.ts';
 import { EnrolmentConnection } from './enrolment.ts';
-import { forbidden, UserError, type UserErrorShape } from './user-error.ts';
+import { brokenUniqueConstraint, forbidden, UserError, type UserErrorShape } from './user-error.ts';
 
 export const CohortStatus = builder.enumType('CohortStatus', {
   description:
@@ -384,38 +384,49 @@ builder.mutationFields((t) => ({
       if (errors.length > 0 || !programme) return { cohort: null, userErrors: errors };
 
       const base = `${hub.code}-${programme.shortCode}-${input.academicYear.replace('/', '-')}`;
-      const taken = new Set(
-        (
-          await ctx.prisma.cohort.findMany({ where: { code: { startsWith: base } }, select: { code: true } })
-        ).map((c) => c.code),
-      );
-      let code = base;
-      for (let n = 2; taken.has(code); n++) code = `${base}-${n}`;
-      const cohort = await ctx.prisma.$transaction(async (tx) => {
-        const created = await tx.cohort.create({
-          data: {
-            code,
-            name,
-            programmeId: programme.id,
-            hubId: hub.id,
-            regionId: hub.regionId,
-            academicYear: input.academicYear,
-            status: 'RECRUITING',
-            capacity: input.capacity,
-            applicationDeadline: input.applicationDeadline,
-            startsOn: input.startsOn,
-            endsOn: input.endsOn,
-            areasServed: (input.areasServed ?? []).map((a) => a.trim()).filter(Boolean),
-          },
-        });
-        await audit(tx, ctx, 'createCohort', 'Cohort', created.id, null, {
-          code,
-          capacity: created.capacity,
-          status: created.status,
-        });
-        return created;
-      });
-      return { cohort, userErrors: [] };
+      // The next free code. Another request may take it first (the unique code breaks): then the
+      // next one after that.
+      for (let attempt = 1; ; attempt++) {
+        const taken = new Set(
+          (
+            await ctx.prisma.cohort.findMany({
+              where: { code: { startsWith: base } },
+              select: { code: true },
+            })
+          ).map((c) => c.code),
+        );
+        let code = base;
+        for (let n = 2; taken.has(code); n++) code = `${base}-${n}`;
+        try {
+          const cohort = await ctx.prisma.$transaction(async (tx) => {
+            const created = await tx.cohort.create({
+              data: {
+                code,
+                name,
+                programmeId: programme.id,
+                hubId: hub.id,
+                regionId: hub.regionId,
+                academicYear: input.academicYear,
+                status: 'RECRUITING',
+                capacity: input.capacity,
+                applicationDeadline: input.applicationDeadline,
+                startsOn: input.startsOn,
+                endsOn: input.endsOn,
+                areasServed: (input.areasServed ?? []).map((a) => a.trim()).filter(Boolean),
+              },
+            });
+            await audit(tx, ctx, 'createCohort', 'Cohort', created.id, null, {
+              code,
+              capacity: created.capacity,
+              status: created.status,
+            });
+            return created;
+          });
+          return { cohort, userErrors: [] };
+        } catch (error) {
+          if (brokenUniqueConstraint(error) !== 'cohort_code_key' || attempt >= 10) throw error;
+        }
+      }
     },
   }),
 

@@ -6,7 +6,7 @@ import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { controlCharacterErrors } from '../rules/validation.ts';
 import { AttendanceStatus, SessionKind, SessionMode } from './enums.ts';
-import { forbidden, UserError, type UserErrorShape } from './user-error.ts';
+import { forbidden, UserError, type UserErrorShape, unlessDuplicate } from './user-error.ts';
 
 const Attendance = builder.prismaObject('Attendance', {
   description: 'One participant’s attendance at one session.',
@@ -175,35 +175,39 @@ builder.mutationFields((t) => ({
           code: 'INVALID' as const,
         });
       }
+      const clashing = {
+        field: ['input', 'startsAt'],
+        message: `The cohort already has a session at ${input.startsAt.toISOString()}.`,
+      };
       const clash = await ctx.prisma.session.findUnique({
         where: { cohortId_startsAt: { cohortId: cohort.id, startsAt: input.startsAt } },
       });
-      if (clash)
-        errors.push({
-          field: ['input', 'startsAt'],
-          message: `The cohort already has a session at ${input.startsAt.toISOString()}.`,
-          code: 'DUPLICATE' as const,
-        });
+      if (clash) errors.push({ ...clashing, code: 'DUPLICATE' as const });
       if (errors.length > 0) return { session: null, userErrors: errors };
-      const session = await ctx.prisma.$transaction(async (tx) => {
-        const created = await tx.session.create({
-          data: {
-            cohortId: cohort.id,
-            kind: input.kind,
-            title,
-            startsAt: input.startsAt,
-            durationMinutes: input.durationMinutes,
-            mode: input.mode,
-          },
-        });
-        await audit(tx, ctx, 'scheduleSession', 'Session', created.id, null, {
-          cohortId: cohort.id,
-          startsAt: created.startsAt.toISOString(),
-          kind: created.kind,
-        });
-        return created;
-      });
-      return { session, userErrors: [] };
+      const { value: session, userError } = await unlessDuplicate(
+        () =>
+          ctx.prisma.$transaction(async (tx) => {
+            const created = await tx.session.create({
+              data: {
+                cohortId: cohort.id,
+                kind: input.kind,
+                title,
+                startsAt: input.startsAt,
+                durationMinutes: input.durationMinutes,
+                mode: input.mode,
+              },
+            });
+            await audit(tx, ctx, 'scheduleSession', 'Session', created.id, null, {
+              cohortId: cohort.id,
+              startsAt: created.startsAt.toISOString(),
+              kind: created.kind,
+            });
+            return created;
+          }),
+        // Scheduled by another request since the check above.
+        { session_cohort_id_starts_at_key: clashing },
+      );
+      return userError ? { session: null, userErrors: [userError] } : { session, userErrors: [] };
     },
   }),
 
@@ -267,20 +271,21 @@ builder.mutationFields((t) => ({
           code: 'INVALID' as const,
         });
       if (errors.length > 0) return { session: null, recorded: 0, userErrors: errors };
-      // In enrolment order: the attendance trigger updates each enrolment's counts, and writers
-      // that lock rows in one order cannot deadlock.
+      // One statement for the whole register (Prisma has no bulk upsert), in enrolment order: the
+      // attendance trigger updates each enrolment's counts, and writers that lock rows in one
+      // order cannot deadlock.
       const records = input.records
-        .map((record, i) => ({ status: record.status, enrolmentId: ids[i]! }))
+        .map((record, i) => ({ status: String(record.status), enrolmentId: ids[i]! }))
         .sort((a, b) => a.enrolmentId - b.enrolmentId);
       await ctx.prisma.$transaction(async (tx) => {
-        for (const record of records) {
-          const enrolmentId = record.enrolmentId;
-          await tx.attendance.upsert({
-            where: { sessionId_enrolmentId: { sessionId: session.id, enrolmentId } },
-            create: { sessionId: session.id, enrolmentId, status: record.status },
-            update: { status: record.status, recordedAt: new Date() },
-          });
-        }
+        await tx.$executeRaw`
+          INSERT INTO attendance (session_id, enrolment_id, status, recorded_at)
+          SELECT ${session.id}, r.enrolment_id, r.status::"AttendanceStatus", ${ctx.now}
+            FROM unnest(${records.map((r) => r.enrolmentId)}::int[], ${records.map((r) => r.status)}::text[])
+                 WITH ORDINALITY AS r(enrolment_id, status, position)
+           ORDER BY r.position
+          ON CONFLICT (session_id, enrolment_id)
+          DO UPDATE SET status = EXCLUDED.status, recorded_at = EXCLUDED.recorded_at`;
         await audit(tx, ctx, 'recordAttendance', 'Session', session.id, null, {
           records: input.records.map((r, i) => ({ enrolmentId: ids[i], status: r.status })),
         });

@@ -45,3 +45,33 @@ export function forbidden(ctx: Context, message: string): UserErrorShape {
   ctx.refusals.push(message);
   return { field: null, message, code: 'FORBIDDEN' };
 }
+
+/** The unique constraint a failed write broke (its name, as the migrations define it), or null. */
+export function brokenUniqueConstraint(error: unknown): string | null {
+  const e = error as {
+    code?: string;
+    meta?: { driverAdapterError?: { cause?: { originalMessage?: string } } };
+  };
+  if (e?.code !== 'P2002') return null;
+  const message = e.meta?.driverAdapterError?.cause?.originalMessage ?? '';
+  return /unique constraint "([^"]+)"/.exec(message)?.[1] ?? null;
+}
+
+/**
+ * Runs a write whose uniqueness was checked beforehand. Another request that passed the same check
+ * at the same moment makes the write break a unique constraint: for the constraints named in
+ * `duplicates`, that is answered as their DUPLICATE userError, not an unexpected error.
+ */
+export async function unlessDuplicate<T>(
+  write: () => Promise<T>,
+  duplicates: Record<string, Omit<UserErrorShape, 'code'>>,
+): Promise<{ value: T; userError?: never } | { value?: never; userError: UserErrorShape }> {
+  try {
+    return { value: await write() };
+  } catch (error) {
+    const constraint = brokenUniqueConstraint(error);
+    const duplicate = constraint ? duplicates[constraint] : undefined;
+    if (!duplicate) throw error;
+    return { userError: { ...duplicate, code: 'DUPLICATE' } };
+  }
+}
