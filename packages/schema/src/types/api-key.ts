@@ -1,6 +1,7 @@
 // API keys: created and revoked by national admins. The secret is returned once; only its hash is kept.
 
 import { hashApiKeySecret, newApiKeySecret } from '../api-keys.ts';
+import { audit } from '../audit.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { ApiRole } from './enums.ts';
@@ -130,17 +131,7 @@ builder.mutationFields((t) => ({
         const created = await tx.apiKey.create({
           data: { label, role: input.role, hubId, secretHash: hashApiKeySecret(secret) },
         });
-        await tx.auditLog.create({
-          data: {
-            apiKeyId: ctx.viewer.apiKeyId,
-            role: ctx.viewer.role,
-            action: 'createApiKey',
-            entityType: 'ApiKey',
-            entityId: String(created.id),
-            after: { label, role: input.role, hubId },
-            requestId: ctx.requestId,
-          },
-        });
+        await audit(tx, ctx, 'createApiKey', 'ApiKey', created.id, null, { label, role: input.role, hubId });
         return created;
       });
       return { apiKey, secret, userErrors: [] };
@@ -171,20 +162,17 @@ builder.mutationFields((t) => ({
       const apiKey = await ctx.prisma.$transaction(async (tx) => {
         const revoked = await tx.apiKey.update({
           where: { id: existing.id },
-          data: { revokedAt: new Date() },
+          data: { revokedAt: ctx.now },
         });
-        await tx.auditLog.create({
-          data: {
-            apiKeyId: ctx.viewer.apiKeyId,
-            role: ctx.viewer.role,
-            action: 'revokeApiKey',
-            entityType: 'ApiKey',
-            entityId: String(existing.id),
-            before: { revokedAt: null },
-            after: { revokedAt: revoked.revokedAt?.toISOString() ?? null },
-            requestId: ctx.requestId,
-          },
-        });
+        await audit(
+          tx,
+          ctx,
+          'revokeApiKey',
+          'ApiKey',
+          existing.id,
+          { revokedAt: null },
+          { revokedAt: revoked.revokedAt?.toISOString() ?? null },
+        );
         return revoked;
       });
       return { apiKey, userErrors: [] };

@@ -542,7 +542,7 @@ builder.mutationFields((t) => ({
             ],
           };
         }
-        const now = new Date();
+        const now = ctx.now;
         const note = input.note?.trim() || null;
         if (input.decision !== 'ACCEPT') {
           const status = input.decision === 'DECLINE' ? 'DECLINED' : 'WAITLISTED';
