@@ -1,5 +1,6 @@
 // Every change made through the API is recorded: who (key and role), what, when, before and after.
 import type { Prisma } from '@maths-hubs/db/client';
+import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { Context } from './context.ts';
 
 type Tx = Pick<Context['prisma'], 'auditLog'>;
@@ -27,8 +28,15 @@ export function audit(
   });
 }
 
-/** Global IDs are base64("Type:id"); returns the id, or null if `globalId` is not one of `type`. */
+/**
+ * The database id inside a global ID of `type` (plugin-relay's encoding, base64 "Type:id"), or
+ * null if `globalId` is malformed or names another type, for mutations to answer NOT_FOUND.
+ */
 export function decodeId(globalId: string, type: string): number | null {
-  const match = new RegExp(`^${type}:(\\d+)$`).exec(Buffer.from(String(globalId), 'base64').toString('utf8'));
-  return match ? Number(match[1]) : null;
+  try {
+    const { typename, id } = decodeGlobalID(String(globalId));
+    return typename === type && /^\d{1,9}$/.test(id) ? Number(id) : null;
+  } catch {
+    return null; // not base64, or not "Type:id"
+  }
 }

@@ -1,7 +1,7 @@
 // API keys: created and revoked by national admins. The secret is returned once; only its hash is kept.
 
 import { hashApiKeySecret, newApiKeySecret } from '../api-keys.ts';
-import { audit } from '../audit.ts';
+import { audit, decodeId } from '../audit.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { ApiRole } from './enums.ts';
@@ -144,7 +144,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       if (ctx.viewer.role !== 'NATIONAL_ADMIN')
         return { apiKey: null, userErrors: [forbidden(ctx, FORBIDDEN_MESSAGE)] };
-      const id = decodeApiKeyId(String(input.id));
+      const id = decodeId(String(input.id), 'ApiKey');
       const existing = id === null ? null : await ctx.prisma.apiKey.findUnique({ where: { id } });
       if (!existing) {
         return {
@@ -179,10 +179,3 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
-
-/** Global IDs are base64("ApiKey:<id>"); anything else is not an API key's ID. */
-function decodeApiKeyId(globalId: string): number | null {
-  const decoded = Buffer.from(globalId, 'base64').toString('utf8');
-  const match = /^ApiKey:(\d+)$/.exec(decoded);
-  return match ? Number(match[1]) : null;
-}
