@@ -10,19 +10,8 @@ import { controlCharacterErrors } from '../rules/validation.ts';
 import { academicYearOf, startOfDay } from '../scalars.ts';
 import { ApplicationConnection } from './application.ts';
 import { EnrolmentConnection } from './enrolment.ts';
+import { CohortStatus } from './enums.ts';
 import { brokenUniqueConstraint, forbidden, UserError, type UserErrorShape } from './user-error.ts';
-
-export const CohortStatus = builder.enumType('CohortStatus', {
-  description:
-    'Where a cohort is in its lifecycle: PLANNED → RECRUITING → RUNNING → COMPLETED, or CANCELLED.',
-  values: {
-    PLANNED: { description: 'Announced, not yet taking applications.' },
-    RECRUITING: { description: 'Taking applications until its deadline.' },
-    RUNNING: { description: 'Under way.' },
-    COMPLETED: { description: 'Finished.' },
-    CANCELLED: { description: 'Will not run.' },
-  } as const,
-});
 
 /** Cohorts a school can apply to today: recruiting, and the deadline (a date) not yet passed. */
 export function recruitingWhere(now: Date): Prisma.CohortWhereInput {

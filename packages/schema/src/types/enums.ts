@@ -1,7 +1,22 @@
-// The domain's enumerations, each value described (GraphiQL is the documentation).
+// The domain's enumerations, each value described (GraphiQL is the documentation). Every enum the
+// database holds lives here, built from Prisma's; enums only the API has (orderings, a decision)
+// live beside the type that uses them.
+import { $Enums } from '@maths-hubs/db/client';
 import { builder } from '../builder.ts';
 
-export const SchoolPhase = builder.enumType('SchoolPhase', {
+/**
+ * A GraphQL enum with exactly the values of a Prisma enum, each described: a value added to the
+ * Prisma schema fails the type check here until it is described, and none can be invented.
+ */
+function prismaEnum<const Values extends Record<string, string>>(
+  _values: Values,
+  name: string,
+  options: { description: string; values: { [K in keyof Values]: { description: string } } },
+) {
+  return builder.enumType<string, { [K in keyof Values]: { description: string } }>(name, options);
+}
+
+export const SchoolPhase = prismaEnum($Enums.SchoolPhase, 'SchoolPhase', {
   description: 'Phase of education, as the DfE register records it.',
   values: {
     PRIMARY: { description: 'Primary (ages 4–11).' },
@@ -13,7 +28,7 @@ export const SchoolPhase = builder.enumType('SchoolPhase', {
   } as const,
 });
 
-export const SchoolType = builder.enumType('SchoolType', {
+export const SchoolType = prismaEnum($Enums.SchoolType, 'SchoolType', {
   description: 'Kind of establishment.',
   values: {
     ACADEMY: { description: 'An academy (state-funded, independent of the local authority).' },
@@ -27,7 +42,7 @@ export const SchoolType = builder.enumType('SchoolType', {
   } as const,
 });
 
-export const ProgrammeFamily = builder.enumType('ProgrammeFamily', {
+export const ProgrammeFamily = prismaEnum($Enums.ProgrammeFamily, 'ProgrammeFamily', {
   description: 'The strand of the national offer a programme belongs to.',
   values: {
     TEACHING_FOR_MASTERY: {
@@ -48,7 +63,7 @@ export const ProgrammeFamily = builder.enumType('ProgrammeFamily', {
   } as const,
 });
 
-export const ProgrammePhase = builder.enumType('ProgrammePhase', {
+export const ProgrammePhase = prismaEnum($Enums.ProgrammePhase, 'ProgrammePhase', {
   description: 'The phase of education a programme is for.',
   values: {
     PRIMARY: { description: 'Primary teachers.' },
@@ -61,7 +76,7 @@ export const ProgrammePhase = builder.enumType('ProgrammePhase', {
   } as const,
 });
 
-export const ProgrammeKind = builder.enumType('ProgrammeKind', {
+export const ProgrammeKind = prismaEnum($Enums.ProgrammeKind, 'ProgrammeKind', {
   description: 'The format of a programme.',
   values: {
     WORK_GROUP: { description: 'A Work Group: teachers from several schools meeting through a year.' },
@@ -75,7 +90,7 @@ export const ProgrammeKind = builder.enumType('ProgrammeKind', {
   } as const,
 });
 
-export const MasteryPhase = builder.enumType('MasteryPhase', {
+export const MasteryPhase = prismaEnum($Enums.MasteryPhase, 'MasteryPhase', {
   description: 'A school’s journey in Teaching for Mastery.',
   values: {
     DEVELOPMENT: { description: 'First year: two Mastery Advocates in a Work Group.' },
@@ -84,7 +99,7 @@ export const MasteryPhase = builder.enumType('MasteryPhase', {
   } as const,
 });
 
-export const ProgrammeStatus = builder.enumType('ProgrammeStatus', {
+export const ProgrammeStatus = prismaEnum($Enums.ProgrammeStatus, 'ProgrammeStatus', {
   description: 'Whether a programme is still part of the offer.',
   values: {
     OFFERED: { description: 'Part of the current offer.' },
@@ -94,7 +109,7 @@ export const ProgrammeStatus = builder.enumType('ProgrammeStatus', {
   } as const,
 });
 
-export const EligibilityCheck = builder.enumType('EligibilityCheck', {
+export const EligibilityCheck = prismaEnum($Enums.EligibilityCheck, 'EligibilityCheck', {
   description: 'What an eligibility rule checks.',
   values: {
     STATE_FUNDED_IN_ENGLAND: { description: 'The school is state-funded and in England.' },
@@ -109,7 +124,7 @@ export const EligibilityCheck = builder.enumType('EligibilityCheck', {
   } as const,
 });
 
-export const FundingPayer = builder.enumType('FundingPayer', {
+export const FundingPayer = prismaEnum($Enums.FundingPayer, 'FundingPayer', {
   description: 'Who pays a funding line.',
   values: {
     MATHS_HUBS_PROGRAMME: { description: 'The Maths Hubs Programme.' },
@@ -119,7 +134,7 @@ export const FundingPayer = builder.enumType('FundingPayer', {
   } as const,
 });
 
-export const FundingUnit = builder.enumType('FundingUnit', {
+export const FundingUnit = prismaEnum($Enums.FundingUnit, 'FundingUnit', {
   description: 'What a funding amount is counted per.',
   values: {
     PER_DEPARTMENT: { description: 'Per participating maths department.' },
@@ -130,7 +145,7 @@ export const FundingUnit = builder.enumType('FundingUnit', {
   } as const,
 });
 
-export const EnrolmentRole = builder.enumType('EnrolmentRole', {
+export const EnrolmentRole = prismaEnum($Enums.EnrolmentRole, 'EnrolmentRole', {
   description: 'The part a participant plays in a cohort.',
   values: {
     MASTERY_ADVOCATE: {
@@ -150,7 +165,7 @@ export const EnrolmentRole = builder.enumType('EnrolmentRole', {
   } as const,
 });
 
-export const EnrolmentStatus = builder.enumType('EnrolmentStatus', {
+export const EnrolmentStatus = prismaEnum($Enums.EnrolmentStatus, 'EnrolmentStatus', {
   description: 'Where a participant stands in a cohort.',
   values: {
     APPLIED: { description: 'Named on an application not yet decided.' },
@@ -162,7 +177,7 @@ export const EnrolmentStatus = builder.enumType('EnrolmentStatus', {
   } as const,
 });
 
-export const ApplicationStatus = builder.enumType('ApplicationStatus', {
+export const ApplicationStatus = prismaEnum($Enums.ApplicationStatus, 'ApplicationStatus', {
   description: 'Where an application stands.',
   values: {
     SUBMITTED: { description: 'Waiting for the hub’s decision.' },
@@ -173,7 +188,7 @@ export const ApplicationStatus = builder.enumType('ApplicationStatus', {
   } as const,
 });
 
-export const SessionKind = builder.enumType('SessionKind', {
+export const SessionKind = prismaEnum($Enums.SessionKind, 'SessionKind', {
   description: 'The kind of a cohort session.',
   values: {
     HALF_DAY_MEETING: { description: 'A half-day Work Group meeting.' },
@@ -184,7 +199,7 @@ export const SessionKind = builder.enumType('SessionKind', {
   } as const,
 });
 
-export const SessionMode = builder.enumType('SessionMode', {
+export const SessionMode = prismaEnum($Enums.SessionMode, 'SessionMode', {
   description: 'How a session is delivered.',
   values: {
     IN_PERSON: { description: 'Face to face.' },
@@ -192,7 +207,7 @@ export const SessionMode = builder.enumType('SessionMode', {
   } as const,
 });
 
-export const AttendanceStatus = builder.enumType('AttendanceStatus', {
+export const AttendanceStatus = prismaEnum($Enums.AttendanceStatus, 'AttendanceStatus', {
   description: 'Whether an enrolled participant attended a session.',
   values: {
     PRESENT: { description: 'Attended.' },
@@ -201,7 +216,7 @@ export const AttendanceStatus = builder.enumType('AttendanceStatus', {
   } as const,
 });
 
-export const ApiRole = builder.enumType('ApiRole', {
+export const ApiRole = prismaEnum($Enums.ApiRole, 'ApiRole', {
   description: 'What an API key may do.',
   values: {
     HUB_STAFF: { description: 'Staff of one hub: its cohorts, applications and people.' },
@@ -217,5 +232,40 @@ export const ViewerRole = builder.enumType('ViewerRole', {
     HUB_STAFF: { description: 'Staff of one hub.' },
     ANALYST: { description: 'An analyst.' },
     NATIONAL_ADMIN: { description: 'A national admin.' },
+  } as const,
+});
+
+export const CohortStatus = prismaEnum($Enums.CohortStatus, 'CohortStatus', {
+  description:
+    'Where a cohort is in its lifecycle: PLANNED → RECRUITING → RUNNING → COMPLETED, or CANCELLED.',
+  values: {
+    PLANNED: { description: 'Announced, not yet taking applications.' },
+    RECRUITING: { description: 'Taking applications until its deadline.' },
+    RUNNING: { description: 'Under way.' },
+    COMPLETED: { description: 'Finished.' },
+    CANCELLED: { description: 'Will not run.' },
+  } as const,
+});
+
+export const ProgrammeYearStatus = prismaEnum($Enums.ProgrammeYearStatus, 'ProgrammeYearStatus', {
+  description: 'How a programme is offered in one academic year.',
+  values: {
+    RECRUITING: { description: 'Taking applications.' },
+    AVAILABLE: { description: 'Offered nationally; apply through your local hub.' },
+    EXPRESSION_OF_INTEREST: { description: 'Registering interest for the following year.' },
+    CLOSED: { description: 'Applications have closed for the year.' },
+    NOT_LISTED: { description: 'Not shown on that year’s hub page; whether it ran is unknown.' },
+  } as const,
+});
+
+export const SuccessionEvidence = prismaEnum($Enums.SuccessionEvidence, 'SuccessionEvidence', {
+  description: 'How sure we are that an earlier hub became a current one.',
+  values: {
+    SAME_NAME: { description: 'The same name appears in both lists.' },
+    PROBABLE_HIGH: { description: 'The names overlap strongly and the list position matches.' },
+    PROBABLE_MEDIUM: {
+      description: 'Some overlap (list position, part of the name); plausible, unconfirmed.',
+    },
+    NOT_EVIDENT: { description: 'No document links this earlier hub to a current one.' },
   } as const,
 });

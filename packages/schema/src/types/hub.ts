@@ -9,6 +9,7 @@ import {
   cohortWhere,
   recruitingWhere,
 } from './cohort.ts';
+import { SuccessionEvidence } from './enums.ts';
 import { SchoolConnection, SchoolFilter, schoolWhere } from './school.ts';
 
 export const HubLeadOrganisation = builder.prismaObject('HubLeadOrganisation', {
@@ -24,18 +25,6 @@ export const HubLeadOrganisation = builder.prismaObject('HubLeadOrganisation', {
       description: 'True when the link for that year is our inference rather than stated in a document.',
     }),
   }),
-});
-
-export const SuccessionEvidence = builder.enumType('SuccessionEvidence', {
-  description: 'How sure we are that an earlier hub became a current one.',
-  values: {
-    SAME_NAME: { description: 'The same name appears in both lists.' },
-    PROBABLE_HIGH: { description: 'The names overlap strongly and the list position matches.' },
-    PROBABLE_MEDIUM: {
-      description: 'Some overlap (list position, part of the name); plausible, unconfirmed.',
-    },
-    NOT_EVIDENT: { description: 'No document links this earlier hub to a current one.' },
-  } as const,
 });
 
 export const HubPredecessor = builder.prismaObject('HubPredecessor', {

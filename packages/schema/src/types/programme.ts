@@ -21,19 +21,9 @@ import {
   ProgrammeKind,
   ProgrammePhase,
   ProgrammeStatus,
+  ProgrammeYearStatus,
   SchoolPhase,
 } from './enums.ts';
-
-export const ProgrammeYearStatus = builder.enumType('ProgrammeYearStatus', {
-  description: 'How a programme is offered in one academic year.',
-  values: {
-    RECRUITING: { description: 'Taking applications.' },
-    AVAILABLE: { description: 'Offered nationally; apply through your local hub.' },
-    EXPRESSION_OF_INTEREST: { description: 'Registering interest for the following year.' },
-    CLOSED: { description: 'Applications have closed for the year.' },
-    NOT_LISTED: { description: 'Not shown on that year’s hub page; whether it ran is unknown.' },
-  } as const,
-});
 
 export const ProgrammeYear = builder.prismaObject('ProgrammeYear', {
   description: 'A programme in one academic year: its project code, status and deadline.',
