@@ -1,8 +1,9 @@
 // GraphiQL is the documentation: every type, field, argument and enum value is described, and
 // the names API.md fixes are there.
-import { schema } from '@maths-hubs/schema';
+
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { schema } from '../../src/index.ts';
 
 describe('the schema as documentation', () => {
   it('describes every type, field, argument and enum value', () => {

@@ -1,6 +1,7 @@
 // Bounds on every input, declared once (packages/schema/src/rules/input-limits.ts).
-import { checkInputValue, INPUT_LIMITS } from '@maths-hubs/schema';
+
 import { describe, expect, it } from 'vitest';
+import { checkInputValue, INPUT_LIMITS } from '../../src/index.ts';
 
 describe('input limits', () => {
   it('accepts ordinary input, including tabs, new lines and any Unicode', () => {

@@ -1,14 +1,14 @@
 // The business rules as plain functions.
 import { describe, expect, it } from 'vitest';
-import { checkEligibility, type EligibilityFacts } from '../../../schema/src/rules/eligibility.ts';
-import { COHORT_TRANSITIONS, canMove, ENROLMENT_TRANSITIONS } from '../../../schema/src/rules/lifecycle.ts';
+import { checkEligibility, type EligibilityFacts } from '../../src/rules/eligibility.ts';
+import { COHORT_TRANSITIONS, canMove, ENROLMENT_TRANSITIONS } from '../../src/rules/lifecycle.ts';
 import {
   checkStatement,
   controlCharacterErrors,
   isEmail,
   normaliseTrn,
   wordCount,
-} from '../../../schema/src/rules/validation.ts';
+} from '../../src/rules/validation.ts';
 
 describe('TRNs', () => {
   it('accepts seven digits, the payslip form and UQT, normalised', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { academicYearProblem } from '../../../schema/src/scalars.ts';
+import { academicYearProblem } from '../../src/scalars.ts';
 
 describe('academic years', () => {
   it('accepts consecutive years written 2024/25, including across a century', () => {
