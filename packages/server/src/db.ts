@@ -14,7 +14,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import lockfile from 'proper-lockfile';
 import type { Config } from './config.ts';
-import { applyMigrations, migrationStatus } from './migrate.ts';
+import { applyMigrations } from './migrate.ts';
 
 export type { Sql };
 
@@ -27,8 +27,6 @@ export interface Database {
   /** Calls `listener` with the text of every SQL statement Prisma sends; returns an unsubscribe. */
   onQuery(listener: (sql: string) => void): () => void;
   migrate(): Promise<string[]>;
-  /** True when the database answers and no migration is pending. */
-  isReady(): Promise<{ ok: boolean; reason?: string }>;
   close(): Promise<void>;
 }
 
@@ -144,7 +142,6 @@ export async function openEmbedded(dataDir: string | null, loadDataDir?: Blob): 
       sql,
       location: dataDir ?? 'memory',
       migrate: () => applyMigrations(sql),
-      isReady: () => readiness(sql),
       async close() {
         await prisma.$disconnect();
         await pglite.close();
@@ -227,25 +224,9 @@ export async function openPostgres(url: string, poolSize = 10, statementTimeoutM
     sql,
     location: redactUrl(url),
     migrate: () => applyMigrations(sql),
-    isReady: () => readiness(sql),
     async close() {
       await prisma.$disconnect();
       await pool.end();
     },
   };
-}
-
-async function readiness(sql: Sql): Promise<{ ok: boolean; reason?: string }> {
-  try {
-    const status = await migrationStatus(sql);
-    if (status.modified.length > 0) {
-      return { ok: false, reason: `migrations changed after being applied: ${status.modified.join(', ')}` };
-    }
-    if (status.pending.length > 0) {
-      return { ok: false, reason: `migrations pending: ${status.pending.join(', ')}` };
-    }
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, reason: `database unreachable: ${(error as Error).message}` };
-  }
 }

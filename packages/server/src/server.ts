@@ -6,11 +6,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Context } from '@maths-hubs/schema';
 import { schema } from '@maths-hubs/schema';
-import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { buildContext } from './context.ts';
 import type { Database } from './db.ts';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
+import { useReadiness } from './health.ts';
 import type { Logger } from './logger.ts';
 import { useCaller } from './plugins/caller.ts';
 import { useCompression } from './plugins/compression.ts';
@@ -174,24 +175,7 @@ export function createApp({
       useDeadline(limits.requestTimeoutMs),
       useErrorMasking(logger),
       useReports(() => graphqlFetch),
-      useReadinessCheck({
-        endpoint: '/readyz',
-        async check({ fetchAPI }) {
-          const ready = await db.isReady();
-          const shared = sharedState.status();
-          const body = {
-            ...ready,
-            sharedState: shared.healthy ? shared.store : `${shared.store} (degraded: per-process)`,
-          };
-          return new fetchAPI.Response(JSON.stringify(body), {
-            status: ready.ok ? 200 : 503,
-            headers: {
-              'content-type': 'application/json',
-              ...(ready.ok ? {} : { 'retry-after': '5' }),
-            },
-          });
-        },
-      }),
+      useReadiness(db.sql, sharedState),
       ...plugins,
       useHttpCaching(responseCacheTtlSeconds ?? 60, rateLimiter),
       // Last, so that it compresses the response every other plugin has finished.

@@ -3,6 +3,7 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { databaseReadiness } from '../src/health.ts';
 import {
   applyMigrations,
   MIGRATIONS_DIR,
@@ -27,12 +28,12 @@ describe(`migrations (${testDbKind()})`, () => {
     const all = (await readMigrations()).map((m) => m.name);
     expect(all.length).toBeGreaterThan(0);
     expect((await migrationStatus(db.sql)).pending).toEqual(all);
-    expect((await db.isReady()).ok).toBe(false);
+    expect((await databaseReadiness(db.sql)).ok).toBe(false);
 
     expect(await applyMigrations(db.sql)).toEqual(all);
     expect(await applyMigrations(db.sql)).toEqual([]);
     expect(await migrationStatus(db.sql)).toEqual({ applied: all, pending: [], modified: [] });
-    expect((await db.isReady()).ok).toBe(true);
+    expect((await databaseReadiness(db.sql)).ok).toBe(true);
 
     const rows = await db.sql.query<{
       migration_name: string;
