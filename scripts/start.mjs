@@ -16,6 +16,7 @@ const SOURCES = [
   'prisma/generated',
   'prisma/seed',
   'prisma/sql.ts',
+  'prisma/domain.ts',
 ];
 
 /** The newest modification time under `path` (a file or a directory), in ms. */

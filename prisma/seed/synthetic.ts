@@ -9,6 +9,8 @@
 //
 // Rows are built in memory, then loaded set-based: parent tables through batched
 // `INSERT … SELECT FROM unnest(…)`, attendance with one `INSERT … SELECT` in the database.
+
+import { academicYearLabel, academicYearStart } from '../domain.ts';
 import type { Sql } from '../sql.ts';
 
 // ───────────── scales ─────────────
@@ -558,14 +560,6 @@ const HUB_PROGRAMMES: HubProgramme[] = [
     sessions: [HALF_DAYS(3)],
   },
 ];
-
-// ───────────── academic years ─────────────
-
-/** The academic year (September to August) containing `day`, as its first calendar year. */
-export function academicYearStart(day: Date): number {
-  return day.getUTCMonth() >= 8 ? day.getUTCFullYear() : day.getUTCFullYear() - 1;
-}
-export const academicYearLabel = (start: number) => `${start}/${String((start + 1) % 100).padStart(2, '0')}`;
 
 // ───────────── the generated rows ─────────────
 

@@ -27,8 +27,9 @@ async function filesUnder(dir: string): Promise<string[]> {
 export async function snapshotPath(today = new Date()): Promise<string> {
   const hash = createHash('sha256');
   for (const migration of await readMigrations()) hash.update(`${migration.name}\0${migration.checksum}\0`);
-  for (const file of await filesUnder(SEED_DIR))
-    hash.update(file.slice(SEED_DIR.length)).update(await readFile(file));
+  // The seeds, and the calendar helpers they date the demo data with.
+  for (const file of [...(await filesUnder(SEED_DIR)), join(ROOT, 'prisma/domain.ts')])
+    hash.update(file.slice(ROOT.length)).update(await readFile(file));
   hash.update(today.toISOString().slice(0, 10));
   return join(SNAPSHOT_DIR, `demo-${hash.digest('hex').slice(0, 24)}.tar.gz`);
 }

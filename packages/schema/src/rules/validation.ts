@@ -22,7 +22,7 @@ export const wordCount = (text: string) => text.trim().split(/\s+/).filter(Boole
 export const STATEMENT_WORDS = 150;
 export const STATEMENT_LIMIT = Math.floor(STATEMENT_WORDS * 1.1);
 
-export const URN = /^\d{6}$/;
+export { URN } from '@maths-hubs/db/domain';
 
 type Path = string[];
 const invalid = (field: Path, message: string): UserErrorShape => ({ field, message, code: 'INVALID' });

@@ -1,12 +1,11 @@
 // School: a school or college by its DfE URN; the schools connection, search and filters.
 import type { Prisma } from '@maths-hubs/db/client';
+import { URN } from '@maths-hubs/db/domain';
 import { GraphQLError } from 'graphql';
 import { visibleEnrolments } from '../access.ts';
 import { builder, namedConnection } from '../builder.ts';
 import { EnrolmentConnection } from './enrolment.ts';
 import { SchoolPhase, SchoolType } from './enums.ts';
-
-const URN = /^\d{6}$/;
 
 export const SchoolFilter = builder.inputType('SchoolFilter', {
   description: 'Narrows a list of schools. All given conditions must hold.',
