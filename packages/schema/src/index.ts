@@ -15,6 +15,8 @@ import './types/session.ts';
 import './types/viewer.ts';
 import './types/api-key.ts';
 import './types/stats.ts';
+import './types/object-stats.ts';
+import './types/progression.ts';
 import './types/audit-log.ts';
 
 export { hashApiKeySecret, newApiKeySecret } from './api-keys.ts';

@@ -1,0 +1,40 @@
+// The statement behind `progression`: schools and people in one programme in one year, and how
+// many of them are in another programme the following year. Every value is a bound parameter.
+import { Prisma, type PrismaClient } from '@maths-hubs/db/client';
+
+export interface ProgressionCounts {
+  schools: number;
+  schoolsProgressed: number;
+  participants: number;
+  participantsProgressed: number;
+}
+
+export async function progressionCounts(
+  prisma: PrismaClient,
+  fromProgramme: string,
+  toProgramme: string,
+  fromYear: string,
+  toYear: string,
+): Promise<ProgressionCounts> {
+  const [row] = await prisma.$queryRaw<
+    { schools: bigint; schools_on: bigint; people: bigint; people_on: bigint }[]
+  >(Prisma.sql`
+        WITH took AS (
+          SELECT e.school_id, e.participant_id, p.slug, c.academic_year
+            FROM enrolment e JOIN cohort c ON c.id = e.cohort_id JOIN programme p ON p.id = c.programme_id
+           WHERE e.status IN ('ACCEPTED', 'ACTIVE', 'COMPLETED', 'WITHDRAWN') AND c.status <> 'CANCELLED'
+             AND ((p.slug = ${fromProgramme} AND c.academic_year = ${fromYear}) OR (p.slug = ${toProgramme} AND c.academic_year = ${toYear}))
+        ), before AS (SELECT * FROM took WHERE slug = ${fromProgramme} AND academic_year = ${fromYear}),
+           after AS (SELECT * FROM took WHERE slug = ${toProgramme} AND academic_year = ${toYear})
+        SELECT count(DISTINCT b.school_id) AS schools,
+               count(DISTINCT b.school_id) FILTER (WHERE b.school_id IN (SELECT school_id FROM after)) AS schools_on,
+               count(DISTINCT b.participant_id) AS people,
+               count(DISTINCT b.participant_id) FILTER (WHERE b.participant_id IN (SELECT participant_id FROM after)) AS people_on
+          FROM before b`);
+  return {
+    schools: Number(row?.schools ?? 0),
+    schoolsProgressed: Number(row?.schools_on ?? 0),
+    participants: Number(row?.people ?? 0),
+    participantsProgressed: Number(row?.people_on ?? 0),
+  };
+}
