@@ -23,7 +23,8 @@ export { hashApiKeySecret, newApiKeySecret } from './api-keys.ts';
 export type { Context, Role, Viewer } from './context.ts';
 export { ANONYMOUS } from './context.ts';
 export { createLoaders, type Loaders } from './loaders.ts';
-export { statsFor } from './types/stats.ts';
+export { DIMENSIONS, type PublicDimension } from './reporting/cohort-stats.ts';
+export { RATE_DECIMALS, statsFor } from './types/stats.ts';
 
 export const schema = builder.toSchema();
 

@@ -5,20 +5,25 @@
 // cost and budget as the API, by construction. Withheld cells are [c] and cells that do not apply
 // [z] (the Government Statistical Service's symbols), never empty.
 import { createHash } from 'node:crypto';
+import { DIMENSIONS, type PublicDimension, RATE_DECIMALS } from '@maths-hubs/schema';
 import type { Plugin } from 'graphql-yoga';
 
-/** Rates are given to this many decimal places, as in the API. */
-const RATE_DECIMALS = 3;
 export const WITHHELD = '[c]';
 export const NOT_APPLICABLE = '[z]';
+
+const isDimension = (name: string): name is PublicDimension =>
+  (DIMENSIONS as readonly string[]).includes(name);
 
 interface Column {
   header: string;
   value: (row: any) => unknown;
 }
 
-/** Each dimension's columns (codes and the labels beside them) and its GraphQL selection. */
-const DIMENSION_COLUMNS: Record<string, { selection: string; columns: Column[] }> = {
+/**
+ * Each dimension's columns (codes and the labels beside them) and its GraphQL selection: one entry
+ * for every dimension the API has (a new one fails the type check here until it has columns).
+ */
+const DIMENSION_COLUMNS: Record<PublicDimension, { selection: string; columns: Column[] }> = {
   REGION: {
     selection: 'region { code name }',
     columns: [
@@ -126,7 +131,7 @@ export interface Report {
 
 /** The report of a cohortStats result: one column per dimension label, then the measures. */
 export function cohortStatsReport(
-  groupBy: string[],
+  groupBy: PublicDimension[],
   stats: { rows: any[]; total: any },
   includeTotal = true,
 ): Report {
@@ -189,7 +194,7 @@ const SINGLE_FILTERS = ['academicYearFrom', 'academicYearTo'];
 const KNOWN = new Set(['groupBy', 'includeTotal', ...Object.keys(LIST_FILTERS), ...SINGLE_FILTERS]);
 
 type Parsed =
-  | { groupBy: string[]; includeTotal: boolean; filter: Record<string, unknown> }
+  | { groupBy: PublicDimension[]; includeTotal: boolean; filter: Record<string, unknown> }
   | { problem: string };
 
 /** Reads the report's query string; lists are repeated parameters (a name may hold a comma). */
@@ -205,10 +210,10 @@ export function parseReportQuery(params: URLSearchParams): Parsed {
     .flatMap((v) => v.split(','))
     .map((v) => v.trim().toUpperCase())
     .filter(Boolean);
-  const bad = groupBy.filter((d) => !(d in DIMENSION_COLUMNS));
+  const bad = groupBy.filter((d) => !isDimension(d));
   if (bad.length > 0)
     return {
-      problem: `Unknown groupBy dimension ${bad.join(', ')}: use any of ${Object.keys(DIMENSION_COLUMNS).join(', ')} (any case).`,
+      problem: `Unknown groupBy dimension ${bad.join(', ')}: use any of ${DIMENSIONS.join(', ')} (any case).`,
     };
   const includeTotal = params.get('includeTotal') ?? 'true';
   if (!['true', 'false'].includes(includeTotal.toLowerCase()))
@@ -222,7 +227,11 @@ export function parseReportQuery(params: URLSearchParams): Parsed {
     if (values.length > 0) filter[name] = mode === 'upper' ? values.map((v) => v.toUpperCase()) : values;
   }
   for (const name of SINGLE_FILTERS) if (params.has(name)) filter[name] = params.get(name);
-  return { groupBy: [...new Set(groupBy)], includeTotal: includeTotal.toLowerCase() === 'true', filter };
+  return {
+    groupBy: [...new Set(groupBy.filter(isDimension))],
+    includeTotal: includeTotal.toLowerCase() === 'true',
+    filter,
+  };
 }
 
 /** Headers of the inner GraphQL response that the report passes on. */

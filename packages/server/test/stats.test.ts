@@ -1,4 +1,5 @@
 // Reporting: aggregates computed in the database, anonymised for everyone below national admin.
+import type { PublicDimension } from '@maths-hubs/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COHORT_STATS_QUERY, cohortStatsReport, reportCsv } from '../src/reports.ts';
 import { type Caller, type TestApi, testApi } from './helpers/api.ts';
@@ -250,7 +251,7 @@ describe(`reports: CSV and JSON (${testDbKind()})`, () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
       const csv = await response.text();
-      const groupBy = ['HUB', 'ACADEMIC_YEAR'];
+      const groupBy: PublicDimension[] = ['HUB', 'ACADEMIC_YEAR'];
       const graphql = await graphqlReport(
         groupBy,
         { regionCodes: ['WM'], academicYearFrom: '2023/24' },
