@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Caller, type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
+import { applicationForm, statementOf } from './helpers/forms.ts';
 
 let api: TestApi;
 let target: { code: string; hub: string; urn: string; otherUrns: string[] };
@@ -14,33 +15,7 @@ const DECIDE = `mutation($input: DecideApplicationInput!) { decideApplication(in
 const WITHDRAW = `mutation($input: WithdrawApplicationInput!) { withdrawApplication(input: $input) {
   application { status } userErrors { field message code } } }`;
 
-const statement = (words: number) => Array.from({ length: words }, (_, i) => `word${i}`).join(' ');
-const form = (overrides: Record<string, unknown> = {}) => ({
-  cohortCode: target.code,
-  schoolUrn: target.urn,
-  contactTelephone: '0121 496 0000',
-  headteacher: { name: 'Head Teacher', email: 'head@school.example.org' },
-  headOfDepartment: { name: 'Head Maths', email: 'hod@school.example.org', trn: 'RP12/34567' },
-  advocates: [
-    {
-      name: 'Ada One',
-      email: 'ada.one@school.example.org',
-      trn: '1234567',
-      yearGroupsTaught: 'Years 7-9',
-      responsibility: 'KS3 lead',
-    },
-    {
-      name: 'Bo Two',
-      email: 'bo.two@school.example.org',
-      trn: 'uqt',
-      yearGroupsTaught: 'Years 7, 8',
-      responsibility: 'Teacher',
-    },
-  ],
-  statement: statement(140),
-  commitmentsConfirmed: true,
-  ...overrides,
-});
+const form = (overrides: Record<string, unknown> = {}) => applicationForm(target.code, target.urn, overrides);
 const submit = async (input: Record<string, unknown>, as: Caller = 'anonymous') =>
   (await api.ok(SUBMIT, { input }, as)).submitApplication as { application: any; userErrors: any[] };
 
@@ -93,7 +68,7 @@ describe(`submitApplication (${testDbKind()})`, () => {
           { name: 'A', email: 'a@x.org', trn: '123', yearGroupsTaught: '', responsibility: 'r' },
           { name: 'B', email: 'b@x.org', trn: 'RP1/2345', yearGroupsTaught: 'y', responsibility: '' },
         ],
-        statement: statement(200),
+        statement: statementOf(200),
         commitmentsConfirmed: false,
       }),
     );
@@ -123,9 +98,9 @@ describe(`submitApplication (${testDbKind()})`, () => {
   });
 
   it('allows a statement 10% over 150 words, not more', async () => {
-    const ok = await submit(form({ schoolUrn: target.otherUrns[1], statement: statement(165) }));
+    const ok = await submit(form({ schoolUrn: target.otherUrns[1], statement: statementOf(165) }));
     expect(ok.userErrors).toEqual([]);
-    const over = await submit(form({ schoolUrn: target.otherUrns[2], statement: statement(166) }));
+    const over = await submit(form({ schoolUrn: target.otherUrns[2], statement: statementOf(166) }));
     expect(over.userErrors.map((e) => e.field.join('.'))).toEqual(['input.statement']);
   });
 

@@ -10,6 +10,7 @@ import { PERSISTED_OPERATIONS } from '../src/server.ts';
 import { createSharedState } from '../src/shared-state.ts';
 import { type Caller, type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
+import { applicationForm } from './helpers/forms.ts';
 
 const OPERATIONS = join(import.meta.dirname, '../../sdk/operations');
 const HUB_PAGE = readFileSync(join(OPERATIONS, 'HubPage.graphql'), 'utf8');
@@ -211,34 +212,7 @@ function cacheTests(name: string, sharedState: () => ReturnType<typeof createSha
       expect(listed(list.data)).toBe(before);
       expect(page.data.cohort.placesRemaining).toBe(before);
 
-      const statement = Array.from({ length: 140 }, (_, i) => `word${i}`).join(' ');
-      const submitted = await ask(SUBMIT, {
-        input: {
-          cohortCode: target!.code,
-          schoolUrn: school!.urn,
-          contactTelephone: '0121 496 0000',
-          headteacher: { name: 'Head Teacher', email: 'head@school.example.org' },
-          headOfDepartment: { name: 'Head Maths', email: 'hod@school.example.org', trn: 'RP12/34567' },
-          advocates: [
-            {
-              name: 'Ada One',
-              email: 'ada.one@school.example.org',
-              trn: '1234567',
-              yearGroupsTaught: 'Years 7-9',
-              responsibility: 'KS3 lead',
-            },
-            {
-              name: 'Bo Two',
-              email: 'bo.two@school.example.org',
-              trn: 'uqt',
-              yearGroupsTaught: 'Years 7, 8',
-              responsibility: 'Teacher',
-            },
-          ],
-          statement,
-          commitmentsConfirmed: true,
-        },
-      });
+      const submitted = await ask(SUBMIT, { input: applicationForm(target!.code, school!.urn) });
       expect(submitted.body.data.submitApplication.userErrors).toEqual([]);
       const decided = await ask(
         DECIDE,
