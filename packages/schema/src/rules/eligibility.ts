@@ -1,7 +1,7 @@
 // Eligibility as data: each programme's rules (EligibilityRule rows) checked against facts about
 // the school, the cohort and the people named. A plain function, unit-tested.
 import { shiftAcademicYear } from '../scalars.ts';
-import type { UserErrorShape } from '../types/user-error.ts';
+import { type UserErrorShape, userError } from './user-errors.ts';
 
 export interface RuleRow {
   kind: string;
@@ -21,11 +21,7 @@ export interface EligibilityFacts {
 
 /** Returns one INELIGIBLE error per rule not met, saying which and why. */
 export function checkEligibility(rules: RuleRow[], facts: EligibilityFacts): UserErrorShape[] {
-  const fail = (message: string): UserErrorShape => ({
-    field: ['input', 'schoolUrn'],
-    message,
-    code: 'INELIGIBLE',
-  });
+  const fail = (message: string, path = ['schoolUrn']) => userError('INELIGIBLE', path, message);
   const errors: UserErrorShape[] = [];
   for (const rule of rules) {
     const required = rule.requiredProgrammeSlug;
@@ -68,10 +64,7 @@ export function checkEligibility(rules: RuleRow[], facts: EligibilityFacts): Use
           .filter(([, slugs]) => !slugs.has(required))
           .map(([email]) => email);
         if (missing.length > 0)
-          errors.push({
-            ...fail(`${rule.description} Not found for: ${missing.join(', ')}.`),
-            field: ['input', 'advocates'],
-          });
+          errors.push(fail(`${rule.description} Not found for: ${missing.join(', ')}.`, ['advocates']));
         break;
       }
       default:

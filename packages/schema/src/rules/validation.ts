@@ -1,5 +1,6 @@
 // Validation of what people type into application forms: plain functions, unit-tested.
-import type { UserErrorShape } from '../types/user-error.ts';
+import { z } from 'zod';
+import { invalid, type UserErrorShape } from './user-errors.ts';
 
 /**
  * A Teacher Reference Number as stored: seven digits, or UQT. Accepts the payslip form
@@ -24,65 +25,62 @@ export const STATEMENT_LIMIT = Math.floor(STATEMENT_WORDS * 1.1);
 
 export { URN } from '@maths-hubs/db/domain';
 
-type Path = string[];
-const invalid = (field: Path, message: string): UserErrorShape => ({ field, message, code: 'INVALID' });
+/** A name as typed into a form: trimmed, 1 to 200 characters. */
+export const personName = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `Give the ${what}'s name.`)
+    .max(200, `The ${what}'s name is longer than 200 characters.`);
 
-export function checkName(value: string, field: Path, what: string): UserErrorShape[] {
-  const v = value.trim();
-  if (v.length === 0) return [invalid(field, `Give the ${what}'s name.`)];
-  if (v.length > 200) return [invalid(field, `The ${what}'s name is longer than 200 characters.`)];
-  return [];
-}
+/** An e-mail address, trimmed and lower-cased for storage. */
+export const emailAddress = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `Give the ${what}'s email address.`)
+    .refine(isEmail, {
+      error: (issue) => `"${issue.input}" is not an email address (e.g. name@school.org.uk).`,
+    })
+    .transform((value) => value.toLowerCase());
 
-export function checkEmail(value: string, field: Path, what: string): UserErrorShape[] {
-  if (value.trim() === '') return [invalid(field, `Give the ${what}'s email address.`)];
-  return isEmail(value)
-    ? []
-    : [invalid(field, `"${value}" is not an email address (e.g. name@school.org.uk).`)];
-}
+/** A Teacher Reference Number, normalised (see normaliseTrn). */
+export const teacherReferenceNumber = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(
+      1,
+      `The ${what}'s Teacher Reference Number is required: seven digits, or UQT if unqualified. A blank TRN means the application cannot be processed.`,
+    )
+    .refine((value) => normaliseTrn(value) !== null, {
+      error: (issue) =>
+        `"${issue.input}" is not a Teacher Reference Number: give seven digits (e.g. 1234567 or RP12/34567 from a payslip), or UQT if unqualified.`,
+    })
+    .transform((value) => normaliseTrn(value)!);
 
-export function checkTrn(value: string, field: Path, what: string): UserErrorShape[] {
-  if (value.trim() === '') {
-    return [
-      invalid(
-        field,
-        `The ${what}'s Teacher Reference Number is required: seven digits, or UQT if unqualified. A blank TRN means the application cannot be processed.`,
-      ),
-    ];
-  }
-  return normaliseTrn(value)
-    ? []
-    : [
-        invalid(
-          field,
-          `"${value}" is not a Teacher Reference Number: give seven digits (e.g. 1234567 or RP12/34567 from a payslip), or UQT if unqualified.`,
-        ),
-      ];
-}
+export const telephone = z
+  .string()
+  .trim()
+  .refine((value) => /^\d{10,13}$/.test(value.replace(/[\s()+-]/g, '')), {
+    error: (issue) => `"${issue.input}" is not a telephone number (e.g. 0121 496 0000).`,
+  });
 
-export function checkStatement(value: string, field: Path): UserErrorShape[] {
-  const words = wordCount(value);
-  if (words === 0) return [invalid(field, 'Write the head of department’s statement (about 150 words).')];
-  if (words > STATEMENT_LIMIT) {
-    return [
-      invalid(
-        field,
-        `The statement has ${words} words: keep it to about ${STATEMENT_WORDS} (at most ${STATEMENT_LIMIT}, 10% over).`,
-      ),
-    ];
-  }
-  return [];
-}
+/** The head of department's statement: about 150 words. */
+export const statement = z
+  .string()
+  .trim()
+  .refine((value) => wordCount(value) > 0, 'Write the head of department’s statement (about 150 words).')
+  .refine((value) => wordCount(value) <= STATEMENT_LIMIT, {
+    error: (issue) =>
+      `The statement has ${wordCount(String(issue.input))} words: keep it to about ${STATEMENT_WORDS} (at most ${STATEMENT_LIMIT}, 10% over).`,
+  });
 
-export function checkTelephone(value: string, field: Path): UserErrorShape[] {
-  const digits = value.replace(/[\s()+-]/g, '');
-  return /^\d{10,13}$/.test(digits)
-    ? []
-    : [invalid(field, `"${value}" is not a telephone number (e.g. 0121 496 0000).`)];
-}
+/** A short required text, such as a title or a label. */
+export const shortText = (message: string) => z.string().trim().min(1, message).max(200, message);
 
 /** Paths of string fields that hold control characters (NUL and the like), which no form field needs. */
-export function controlCharacterErrors(value: unknown, path: string[] = ['input']): UserErrorShape[] {
+export function controlCharacterErrors(value: unknown, path: string[] = []): UserErrorShape[] {
   if (typeof value === 'string') {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
     return /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value)

@@ -4,8 +4,10 @@ import { hashApiKeySecret, newApiKeySecret } from '../api-keys.ts';
 import { audit, decodeId } from '../audit.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
+import { forbidden, payloadType, rejected } from '../mutations.ts';
+import { invalid, notFound, parseInput } from '../rules/user-errors.ts';
+import { shortText } from '../rules/validation.ts';
 import { ApiRole } from './enums.ts';
-import { forbidden, UserError, type UserErrorShape } from './user-error.ts';
 
 export const ApiKey = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
@@ -39,49 +41,35 @@ const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
 
 type ApiKeyRow = NonNullable<Awaited<ReturnType<Context['prisma']['apiKey']['findUnique']>>>;
 
-const CreateApiKeyPayload = builder
-  .objectRef<{ apiKey: ApiKeyRow | null; secret: string | null; userErrors: UserErrorShape[] }>(
-    'CreateApiKeyPayload',
-  )
-  .implement({
-    description: 'The result of createApiKey.',
-    fields: (t) => ({
-      apiKey: t.expose('apiKey', {
-        type: ApiKey,
-        nullable: true,
-        description: 'The new key; null if it was not created.',
-      }),
-      secret: t.exposeString('secret', {
-        nullable: true,
-        description:
-          'The secret to send as "Authorization: Bearer <secret>". Shown this once: store it safely.',
-      }),
-      userErrors: t.expose('userErrors', {
-        type: [UserError],
-        description: 'What was wrong with the input, if anything.',
-      }),
+const CreateApiKeyPayload = payloadType<'apiKey', ApiKeyRow, { secret?: string }>(
+  'CreateApiKeyPayload',
+  'The result of createApiKey.',
+  'apiKey',
+  { type: ApiKey, description: 'The new key; null if it was not created.' },
+  (t) => ({
+    secret: t.string({
+      nullable: true,
+      description:
+        'The secret to send as "Authorization: Bearer <secret>". Shown this once: store it safely.',
+      resolve: (payload) => payload.secret ?? null,
     }),
-  });
+  }),
+);
 
 const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', {
   description: 'The key to revoke.',
   fields: (t) => ({ id: t.id({ required: true, description: 'The key’s global ID.' }) }),
 });
 
-const RevokeApiKeyPayload = builder
-  .objectRef<{ apiKey: ApiKeyRow | null; userErrors: UserErrorShape[] }>('RevokeApiKeyPayload')
-  .implement({
-    description: 'The result of revokeApiKey.',
-    fields: (t) => ({
-      apiKey: t.expose('apiKey', { type: ApiKey, nullable: true, description: 'The revoked key.' }),
-      userErrors: t.expose('userErrors', {
-        type: [UserError],
-        description: 'What was wrong with the input, if anything.',
-      }),
-    }),
-  });
+const RevokeApiKeyPayload = payloadType<'apiKey', ApiKeyRow>(
+  'RevokeApiKeyPayload',
+  'The result of revokeApiKey.',
+  'apiKey',
+  { type: ApiKey, description: 'The revoked key.' },
+);
 
 const FORBIDDEN_MESSAGE = 'Only a national admin may manage API keys.';
+const label = shortText('Give the key a label of 1 to 200 characters.');
 
 builder.mutationFields((t) => ({
   createApiKey: t.field({
@@ -89,49 +77,31 @@ builder.mutationFields((t) => ({
     description: 'Creates an API key (national admins only). The secret is returned once.',
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'The new key.' }) },
     resolve: async (_root, { input }, ctx) => {
-      if (ctx.viewer.role !== 'NATIONAL_ADMIN')
-        return { apiKey: null, secret: null, userErrors: [forbidden(ctx, FORBIDDEN_MESSAGE)] };
-      const errors: UserErrorShape[] = [];
-      const label = input.label.trim();
-      if (label.length === 0 || label.length > 200) {
-        errors.push({
-          field: ['input', 'label'],
-          message: 'Give the key a label of 1 to 200 characters.',
-          code: 'INVALID',
-        });
-      }
-      let hubId: number | null = null;
-      if (input.role === 'HUB_STAFF') {
-        const code = input.hubCode?.trim().toUpperCase();
-        const hub = code ? await ctx.prisma.hub.findUnique({ where: { code } }) : null;
-        if (!code)
-          errors.push({
-            field: ['input', 'hubCode'],
-            message: 'A HUB_STAFF key needs the code of its hub, e.g. "WM1".',
-            code: 'INVALID',
-          });
-        else if (!hub)
-          errors.push({
-            field: ['input', 'hubCode'],
-            message: `There is no hub "${input.hubCode}".`,
-            code: 'NOT_FOUND',
-          });
-        else hubId = hub.id;
-      } else if (input.hubCode) {
-        errors.push({
-          field: ['input', 'hubCode'],
-          message: `Only HUB_STAFF keys have a hub; leave hubCode out for ${input.role}.`,
-          code: 'INVALID',
-        });
-      }
-      if (errors.length > 0) return { apiKey: null, secret: null, userErrors: errors };
+      if (ctx.viewer.role !== 'NATIONAL_ADMIN') return rejected([forbidden(ctx, FORBIDDEN_MESSAGE)]);
+      const errors = parseInput(label, input.label, ['label']).errors;
+      const code = input.hubCode?.trim().toUpperCase();
+      const hub = code ? await ctx.prisma.hub.findUnique({ where: { code } }) : null;
+      if (input.role === 'HUB_STAFF' && !code)
+        errors.push(invalid(['hubCode'], 'A HUB_STAFF key needs the code of its hub, e.g. "WM1".'));
+      else if (input.role === 'HUB_STAFF' && !hub)
+        errors.push(notFound(['hubCode'], `There is no hub "${input.hubCode}".`));
+      else if (input.role !== 'HUB_STAFF' && input.hubCode)
+        errors.push(
+          invalid(['hubCode'], `Only HUB_STAFF keys have a hub; leave hubCode out for ${input.role}.`),
+        );
+      if (errors.length > 0) return rejected(errors);
 
       const secret = newApiKeySecret();
+      const hubId = input.role === 'HUB_STAFF' ? hub!.id : null;
       const apiKey = await ctx.prisma.$transaction(async (tx) => {
         const created = await tx.apiKey.create({
-          data: { label, role: input.role, hubId, secretHash: hashApiKeySecret(secret) },
+          data: { label: input.label.trim(), role: input.role, hubId, secretHash: hashApiKeySecret(secret) },
         });
-        await audit(tx, ctx, 'createApiKey', 'ApiKey', created.id, null, { label, role: input.role, hubId });
+        await audit(tx, ctx, 'createApiKey', 'ApiKey', created.id, null, {
+          label: created.label,
+          role: input.role,
+          hubId,
+        });
         return created;
       });
       return { apiKey, secret, userErrors: [] };
@@ -142,28 +112,13 @@ builder.mutationFields((t) => ({
     description: 'Revokes an API key at once (national admins only). Revoking twice is harmless.',
     args: { input: t.arg({ type: RevokeApiKeyInput, required: true, description: 'The key to revoke.' }) },
     resolve: async (_root, { input }, ctx) => {
-      if (ctx.viewer.role !== 'NATIONAL_ADMIN')
-        return { apiKey: null, userErrors: [forbidden(ctx, FORBIDDEN_MESSAGE)] };
+      if (ctx.viewer.role !== 'NATIONAL_ADMIN') return rejected([forbidden(ctx, FORBIDDEN_MESSAGE)]);
       const id = decodeId(String(input.id), 'ApiKey');
       const existing = id === null ? null : await ctx.prisma.apiKey.findUnique({ where: { id } });
-      if (!existing) {
-        return {
-          apiKey: null,
-          userErrors: [
-            {
-              field: ['input', 'id'],
-              message: 'There is no API key with this ID.',
-              code: 'NOT_FOUND' as const,
-            },
-          ],
-        };
-      }
+      if (!existing) return rejected([notFound(['id'], 'There is no API key with this ID.')]);
       if (existing.revokedAt) return { apiKey: existing, userErrors: [] };
       const apiKey = await ctx.prisma.$transaction(async (tx) => {
-        const revoked = await tx.apiKey.update({
-          where: { id: existing.id },
-          data: { revokedAt: ctx.now },
-        });
+        const revoked = await tx.apiKey.update({ where: { id: existing.id }, data: { revokedAt: ctx.now } });
         await audit(
           tx,
           ctx,

@@ -1,25 +1,18 @@
 // Application: a school's application to a cohort (the 2024/25 Work Group form). Visible to the
 // cohort's hub staff and national admins. (Submitting and deciding: issue "Applications".)
 
-import { Prisma } from '@maths-hubs/db/client';
-import { canManageHub, canSeeCohortRecord } from '../access.ts';
-import { audit, decodeId } from '../audit.ts';
+import type { Prisma } from '@maths-hubs/db/client';
+import { canSeeCohortRecord } from '../access.ts';
+import { audit } from '../audit.ts';
 import { builder, namedConnection } from '../builder.ts';
 import type { Context } from '../context.ts';
+import { loadManaged, type Payload, payloadType, rejected, unlessDuplicate } from '../mutations.ts';
+import { checkApplicationForm } from '../rules/application-form.ts';
 import { checkEligibility } from '../rules/eligibility.ts';
-import {
-  checkEmail,
-  checkName,
-  checkStatement,
-  checkTelephone,
-  checkTrn,
-  controlCharacterErrors,
-  normaliseTrn,
-  URN,
-} from '../rules/validation.ts';
+import { duplicate, invalid, notFound, type UserErrorShape, userError } from '../rules/user-errors.ts';
+import { controlCharacterErrors, URN } from '../rules/validation.ts';
 import { startOfDay } from '../scalars.ts';
 import { ApplicationStatus } from './enums.ts';
-import { forbidden, UserError, type UserErrorShape } from './user-error.ts';
 
 interface Person {
   name: string;
@@ -185,26 +178,12 @@ const SubmitApplicationInput = builder.inputType('SubmitApplicationInput', {
   }),
 });
 
-interface ApplicationPayloadShape {
-  application: Prisma.ApplicationGetPayload<object> | null;
-  userErrors: UserErrorShape[];
-}
+type ApplicationRow = Prisma.ApplicationGetPayload<object>;
 
 const payload = (name: string, description: string) =>
-  builder.objectRef<ApplicationPayloadShape>(name).implement({
-    description,
-    fields: (t) => ({
-      application: t.field({
-        type: Application,
-        nullable: true,
-        description: 'The application; null when the input was not accepted (see userErrors).',
-        resolve: (p) => p.application as never,
-      }),
-      userErrors: t.expose('userErrors', {
-        type: [UserError],
-        description: 'What was wrong with the input, if anything.',
-      }),
-    }),
+  payloadType<'application', ApplicationRow>(name, description, 'application', {
+    type: Application,
+    description: 'The application; null when the input was not accepted (see userErrors).',
   });
 
 const SubmitApplicationPayload = payload('SubmitApplicationPayload', 'The result of submitApplication.');
@@ -213,6 +192,7 @@ const WithdrawApplicationPayload = payload(
   'WithdrawApplicationPayload',
   'The result of withdrawApplication.',
 );
+type ApplicationPayload = Payload<'application', ApplicationRow>;
 
 const Decision = builder.enumType('ApplicationDecision', {
   description: 'A hub’s decision on an application.',
@@ -240,16 +220,14 @@ const WithdrawApplicationInput = builder.inputType('WithdrawApplicationInput', {
   }),
 });
 
-const TEACHING_FOR_MASTERY_WORK_GROUP = (p: { family: string; kind: string }) =>
-  p.family === 'TEACHING_FOR_MASTERY' && p.kind === 'WORK_GROUP';
-
+/** What the eligibility rules need to know about the school and the people it names. */
 async function eligibilityFacts(ctx: Context, schoolId: number, emails: string[]) {
   const places = await ctx.prisma.application.findMany({
     where: { schoolId, status: 'ACCEPTED' },
     select: { cohort: { select: { academicYear: true, programme: { select: { slug: true } } } } },
   });
   const people = await ctx.prisma.participant.findMany({
-    where: { email: { in: emails.map((e) => e.trim().toLowerCase()) } },
+    where: { email: { in: emails } },
     select: {
       email: true,
       enrolments: {
@@ -258,13 +236,72 @@ async function eligibilityFacts(ctx: Context, schoolId: number, emails: string[]
       },
     },
   });
-  const peopleProgrammes = new Map(emails.map((e) => [e.trim().toLowerCase(), new Set<string>()]));
+  const peopleProgrammes = new Map(emails.map((e) => [e, new Set<string>()]));
   for (const p of people)
     for (const e of p.enrolments) peopleProgrammes.get(p.email!)?.add(e.cohort.programme.slug);
   return {
     schoolProgrammeYears: new Set(places.map((a) => `${a.cohort.programme.slug}|${a.cohort.academicYear}`)),
     peopleProgrammes,
   };
+}
+
+/** The cohort applied to, with what deciding on an application needs: its programme's rules. */
+function findCohort(ctx: Context, code: string) {
+  return ctx.prisma.cohort.findUnique({
+    where: { code: code.trim().toUpperCase() },
+    include: {
+      programme: {
+        include: { eligibility: { include: { requiredProgramme: true }, orderBy: { position: 'asc' } } },
+      },
+    },
+  });
+}
+
+/** Whether the school may apply to the cohort now: open, eligible, and not applying twice. */
+async function checkCohortAndSchool(
+  ctx: Context,
+  cohort: NonNullable<Awaited<ReturnType<typeof findCohort>>>,
+  school: Prisma.SchoolGetPayload<object>,
+  emails: string[],
+) {
+  const errors: UserErrorShape[] = [];
+  if (cohort.applicationDeadline && cohort.applicationDeadline < startOfDay(ctx.now)) {
+    errors.push(
+      userError(
+        'DEADLINE_PASSED',
+        ['cohortCode'],
+        `Applications to ${cohort.code} closed on ${cohort.applicationDeadline.toISOString().slice(0, 10)}.`,
+      ),
+    );
+  } else if (cohort.status !== 'RECRUITING') {
+    errors.push(
+      invalid(
+        ['cohortCode'],
+        `${cohort.code} is not taking applications (it is ${cohort.status.toLowerCase()}).`,
+      ),
+    );
+  }
+  const rules = cohort.programme.eligibility.map((r) => ({
+    kind: r.kind,
+    description: r.description,
+    schoolPhases: r.schoolPhases,
+    requiredProgrammeSlug: r.requiredProgramme?.slug ?? null,
+  }));
+  errors.push(
+    ...checkEligibility(rules, { school, cohort, ...(await eligibilityFacts(ctx, school.id, emails)) }),
+  );
+  const live = await ctx.prisma.application.findFirst({
+    where: { cohortId: cohort.id, schoolId: school.id, live: true },
+  });
+  if (live) {
+    errors.push(
+      duplicate(
+        ['schoolUrn'],
+        `This school already has an application to ${cohort.code} (${live.status.toLowerCase()}).`,
+      ),
+    );
+  }
+  return errors;
 }
 
 interface LockedCohort {
@@ -282,48 +319,37 @@ interface LockedCohort {
  * last line of defence). A lock rather than a serialisable transaction with retries: contention is
  * on one row, and waiting for it is simpler and cheaper than re-running whole decisions.
  */
-async function withLockedCohort(
+function withLockedCohort(
   ctx: Context,
-  applicationGlobalId: string,
+  applicationGlobalId: string | number,
   action: string,
-  fn: (tx: Prisma.TransactionClient, id: number, cohort: LockedCohort) => Promise<ApplicationPayloadShape>,
-): Promise<ApplicationPayloadShape> {
-  const notFound: ApplicationPayloadShape = {
-    application: null,
-    userErrors: [
-      {
-        field: ['input', 'applicationId'],
-        message: 'There is no application with this ID.',
-        code: 'NOT_FOUND',
-      },
-    ],
-  };
-  const id = decodeId(applicationGlobalId, 'Application');
-  if (id === null) return notFound;
+  fn: (tx: Prisma.TransactionClient, id: number, cohort: LockedCohort) => Promise<ApplicationPayload>,
+): Promise<ApplicationPayload> {
   return ctx.prisma.$transaction(
     async (tx) => {
-      const [row] = await tx.$queryRaw<
-        { cohort_id: number }[]
-      >`SELECT cohort_id FROM application WHERE id = ${id}`;
-      if (!row) return notFound;
-      const [cohort] = await tx.$queryRaw<LockedCohort[]>`
-        SELECT id, hub_id, capacity, places_taken, code FROM cohort WHERE id = ${row.cohort_id} FOR UPDATE`;
-      if (!canManageHub(ctx, cohort!.hub_id)) {
-        return {
-          application: null,
-          userErrors: [
-            forbidden(
-              ctx,
-              `Only staff of the cohort’s hub, or a national admin, may ${action} applications.`,
-            ),
-          ],
-        };
-      }
-      return fn(tx, id, cohort!);
+      const found = await loadManaged(ctx, {
+        type: 'Application',
+        globalId: applicationGlobalId,
+        path: ['applicationId'],
+        action: `${action} its applications`,
+        load: async (id) => {
+          const [cohort] = await tx.$queryRaw<LockedCohort[]>`
+            SELECT c.id, c.hub_id, c.capacity, c.places_taken, c.code
+              FROM cohort c JOIN application a ON a.cohort_id = c.id
+             WHERE a.id = ${id}
+               FOR UPDATE OF c`;
+          return cohort ? { id, cohort } : null;
+        },
+        hubOf: ({ cohort }) => cohort.hub_id,
+      });
+      return found.userErrors ? rejected(found.userErrors) : fn(tx, found.row.id, found.row.cohort);
     },
     { maxWait: 60_000, timeout: 60_000 },
   );
 }
+
+const alreadyDecided = (status: string) =>
+  invalid(['applicationId'], `This application was already ${status.toLowerCase()}.`);
 
 builder.mutationFields((t) => ({
   submitApplication: t.field({
@@ -334,188 +360,62 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: SubmitApplicationInput, required: true, description: 'The application form.' }),
     },
     resolve: async (_root, { input }, ctx) => {
-      const at = (...path: (string | number)[]) => ['input', ...path.map(String)];
       // Refused before anything reaches the database (PostgreSQL rejects NUL in text).
       const unprintable = controlCharacterErrors(input);
-      if (unprintable.length > 0) return { application: null, userErrors: unprintable };
-      const errors: UserErrorShape[] = [];
-      const cohort = await ctx.prisma.cohort.findUnique({
-        where: { code: input.cohortCode.trim().toUpperCase() },
-        include: {
-          programme: {
-            include: { eligibility: { include: { requiredProgramme: true }, orderBy: { position: 'asc' } } },
-          },
-        },
-      });
-      if (!cohort)
-        errors.push({
-          field: at('cohortCode'),
-          message: `There is no cohort "${input.cohortCode}".`,
-          code: 'NOT_FOUND',
-        });
+      if (unprintable.length > 0) return rejected(unprintable);
+      const cohort = await findCohort(ctx, input.cohortCode);
       const urn = input.schoolUrn.trim();
       const school = URN.test(urn) ? await ctx.prisma.school.findUnique({ where: { urn } }) : null;
+      const errors: UserErrorShape[] = [];
+      if (!cohort) errors.push(notFound(['cohortCode'], `There is no cohort "${input.cohortCode}".`));
       if (!URN.test(urn))
-        errors.push({
-          field: at('schoolUrn'),
-          message: `"${input.schoolUrn}" is not a URN: a URN is six digits.`,
-          code: 'INVALID',
-        });
-      else if (!school)
-        errors.push({ field: at('schoolUrn'), message: `No school has the URN ${urn}.`, code: 'NOT_FOUND' });
-
-      errors.push(...checkTelephone(input.contactTelephone, at('contactTelephone')));
-      errors.push(...checkName(input.headteacher.name, at('headteacher', 'name'), 'headteacher'));
-      errors.push(...checkEmail(input.headteacher.email, at('headteacher', 'email'), 'headteacher'));
-      errors.push(
-        ...checkName(input.headOfDepartment.name, at('headOfDepartment', 'name'), 'head of department'),
-      );
-      errors.push(
-        ...checkEmail(input.headOfDepartment.email, at('headOfDepartment', 'email'), 'head of department'),
-      );
-      errors.push(
-        ...checkTrn(input.headOfDepartment.trn, at('headOfDepartment', 'trn'), 'head of department'),
-      );
-      input.advocates.forEach((a, i) => {
-        errors.push(...checkName(a.name, at('advocates', i, 'name'), 'advocate'));
-        errors.push(...checkEmail(a.email, at('advocates', i, 'email'), 'advocate'));
-        errors.push(...checkTrn(a.trn, at('advocates', i, 'trn'), 'advocate'));
-        if (a.yearGroupsTaught.trim() === '')
-          errors.push({
-            field: at('advocates', i, 'yearGroupsTaught'),
-            message: 'Say which year groups this teacher teaches.',
-            code: 'INVALID',
-          });
-        if (a.responsibility.trim() === '')
-          errors.push({
-            field: at('advocates', i, 'responsibility'),
-            message: 'Give this teacher’s role in the department.',
-            code: 'INVALID',
-          });
-      });
+        errors.push(invalid(['schoolUrn'], `"${input.schoolUrn}" is not a URN: a URN is six digits.`));
+      else if (!school) errors.push(notFound(['schoolUrn'], `No school has the URN ${urn}.`));
+      const { value: form, errors: formErrors } = checkApplicationForm(input, cohort?.programme ?? null);
+      errors.push(...formErrors);
       const emails = input.advocates.map((a) => a.email.trim().toLowerCase());
-      if (new Set(emails).size !== emails.length)
-        errors.push({ field: at('advocates'), message: 'Name two different teachers.', code: 'INVALID' });
-      if (cohort && TEACHING_FOR_MASTERY_WORK_GROUP(cohort.programme) && input.advocates.length !== 2) {
-        errors.push({
-          field: at('advocates'),
-          message: `A Teaching for Mastery Work Group takes exactly two Mastery Advocates per school; ${input.advocates.length} given.`,
-          code: 'INVALID',
-        });
-      } else if (input.advocates.length === 0 || input.advocates.length > 4) {
-        errors.push({
-          field: at('advocates'),
-          message: 'Name between one and four participating teachers.',
-          code: 'INVALID',
-        });
-      }
-      errors.push(...checkStatement(input.statement, at('statement')));
-      if (input.priorSpecialistWork && input.priorSpecialistWork.length > 2000) {
-        errors.push({
-          field: at('priorSpecialistWork'),
-          message: 'Keep this under 2,000 characters.',
-          code: 'INVALID',
-        });
-      }
-      if (!input.commitmentsConfirmed) {
-        errors.push({
-          field: at('commitmentsConfirmed'),
-          message: 'The school must confirm the commitments to apply.',
-          code: 'INVALID',
-        });
-      }
-      if (cohort) {
-        if (cohort.applicationDeadline && cohort.applicationDeadline < startOfDay(ctx.now)) {
-          errors.push({
-            field: at('cohortCode'),
-            message: `Applications to ${cohort.code} closed on ${cohort.applicationDeadline.toISOString().slice(0, 10)}.`,
-            code: 'DEADLINE_PASSED',
-          });
-        } else if (cohort.status !== 'RECRUITING') {
-          errors.push({
-            field: at('cohortCode'),
-            message: `${cohort.code} is not taking applications (it is ${cohort.status.toLowerCase()}).`,
-            code: 'INVALID',
-          });
-        }
-      }
-      if (cohort && school) {
-        const facts = await eligibilityFacts(ctx, school.id, emails);
-        errors.push(
-          ...checkEligibility(
-            cohort.programme.eligibility.map((r) => ({
-              kind: r.kind,
-              description: r.description,
-              schoolPhases: r.schoolPhases,
-              requiredProgrammeSlug: r.requiredProgramme?.slug ?? null,
-            })),
-            { school, cohort, ...facts },
-          ),
-        );
-        const live = await ctx.prisma.application.findFirst({
-          where: { cohortId: cohort.id, schoolId: school.id, live: true },
-        });
-        if (live)
-          errors.push({
-            field: at('schoolUrn'),
-            message: `This school already has an application to ${cohort.code} (${live.status.toLowerCase()}).`,
-            code: 'DUPLICATE',
-          });
-      }
-      if (errors.length > 0 || !cohort || !school) return { application: null, userErrors: errors };
+      if (cohort && school) errors.push(...(await checkCohortAndSchool(ctx, cohort, school, emails)));
+      if (errors.length > 0 || !cohort || !school || !form) return rejected(errors);
 
-      try {
-        const application = await ctx.prisma.$transaction(async (tx) => {
-          const created = await tx.application.create({
-            data: {
-              cohortId: cohort.id,
-              schoolId: school.id,
-              contactTelephone: input.contactTelephone.trim(),
-              headteacherName: input.headteacher.name.trim(),
-              headteacherEmail: input.headteacher.email.trim().toLowerCase(),
-              headOfDepartmentName: input.headOfDepartment.name.trim(),
-              headOfDepartmentEmail: input.headOfDepartment.email.trim().toLowerCase(),
-              headOfDepartmentTrn: normaliseTrn(input.headOfDepartment.trn)!,
-              priorSpecialistWork: input.priorSpecialistWork?.trim() || null,
-              statement: input.statement.trim(),
-              commitmentsConfirmed: true,
-              advocates: {
-                create: input.advocates.map((a, position) => ({
-                  position,
-                  name: a.name.trim(),
-                  email: a.email.trim().toLowerCase(),
-                  trn: normaliseTrn(a.trn)!,
-                  yearGroupsTaught: a.yearGroupsTaught.trim(),
-                  responsibility: a.responsibility.trim(),
-                })),
+      const { value: application, userError: twice } = await unlessDuplicate(
+        () =>
+          ctx.prisma.$transaction(async (tx) => {
+            const created = await tx.application.create({
+              data: {
+                cohortId: cohort.id,
+                schoolId: school.id,
+                contactTelephone: form.contactTelephone,
+                headteacherName: form.headteacher.name,
+                headteacherEmail: form.headteacher.email,
+                headOfDepartmentName: form.headOfDepartment.name,
+                headOfDepartmentEmail: form.headOfDepartment.email,
+                headOfDepartmentTrn: form.headOfDepartment.trn,
+                priorSpecialistWork: form.priorSpecialistWork,
+                statement: form.statement,
+                commitmentsConfirmed: true,
+                advocates: {
+                  create: form.advocates.map((advocate, position) => ({ position, ...advocate })),
+                },
               },
-            },
-          });
-          await audit(tx, ctx, 'submitApplication', 'Application', created.id, null, {
-            cohortCode: cohort.code,
-            schoolUrn: school.urn,
-            status: created.status,
-          });
-          return created;
-        });
-        ctx.grants.add(`Application:${application.id}`); // the submitter may read back what they sent
-        return { application, userErrors: [] };
-      } catch (error) {
+            });
+            await audit(tx, ctx, 'submitApplication', 'Application', created.id, null, {
+              cohortCode: cohort.code,
+              schoolUrn: school.urn,
+              status: created.status,
+            });
+            return created;
+          }),
         // Two submissions at once: the database's unique key lets only one through.
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-          return {
-            application: null,
-            userErrors: [
-              {
-                field: at('schoolUrn'),
-                message: `This school already has an application to ${cohort.code}.`,
-                code: 'DUPLICATE' as const,
-              },
-            ],
-          };
-        }
-        throw error;
-      }
+        {
+          application_cohort_id_school_id_live_key: duplicate(
+            ['schoolUrn'],
+            `This school already has an application to ${cohort.code}.`,
+          ),
+        },
+      );
+      if (twice) return rejected([twice]);
+      ctx.grants.add(`Application:${application.id}`); // the submitter may read back what they sent
+      return { application, userErrors: [] };
     },
   }),
 
@@ -530,18 +430,8 @@ builder.mutationFields((t) => ({
           where: { id },
           include: { advocates: true },
         });
-        if (!['SUBMITTED', 'WAITLISTED'].includes(application.status)) {
-          return {
-            application,
-            userErrors: [
-              {
-                field: ['input', 'applicationId'],
-                message: `This application was already ${application.status.toLowerCase()}.`,
-                code: 'INVALID',
-              },
-            ],
-          };
-        }
+        if (!['SUBMITTED', 'WAITLISTED'].includes(application.status))
+          return { application, userErrors: [alreadyDecided(application.status)] };
         const now = ctx.now;
         const note = input.note?.trim() || null;
         if (input.decision !== 'ACCEPT') {
@@ -565,11 +455,11 @@ builder.mutationFields((t) => ({
           return {
             application,
             userErrors: [
-              {
-                field: ['input', 'applicationId'],
-                message: `${cohort.code} is full: all ${cohort.capacity} places are taken.`,
-                code: 'COHORT_FULL',
-              },
+              userError(
+                'COHORT_FULL',
+                ['applicationId'],
+                `${cohort.code} is full: all ${cohort.capacity} places are taken.`,
+              ),
             ],
           };
         }
@@ -630,18 +520,8 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, ctx) =>
       withLockedCohort(ctx, String(input.applicationId), 'withdraw', async (tx, id, cohort) => {
         const application = await tx.application.findUniqueOrThrow({ where: { id } });
-        if (application.status === 'WITHDRAWN' || application.status === 'DECLINED') {
-          return {
-            application,
-            userErrors: [
-              {
-                field: ['input', 'applicationId'],
-                message: `This application was already ${application.status.toLowerCase()}.`,
-                code: 'INVALID',
-              },
-            ],
-          };
-        }
+        if (application.status === 'WITHDRAWN' || application.status === 'DECLINED')
+          return { application, userErrors: [alreadyDecided(application.status)] };
         if (application.status === 'ACCEPTED') {
           await tx.cohort.update({ where: { id: cohort.id }, data: { placesTaken: { decrement: 1 } } });
           await tx.enrolment.updateMany({

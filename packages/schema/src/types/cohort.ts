@@ -2,16 +2,17 @@
 // places, recruitment, sessions, enrolments and applications; the cohorts connection and filters.
 import type { Prisma } from '@maths-hubs/db/client';
 import { canManageHub } from '../access.ts';
-import { audit, decodeId } from '../audit.ts';
+import { audit } from '../audit.ts';
 import { builder, namedConnection } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { COHORT_TRANSITIONS, canMove } from '../rules/lifecycle.ts';
+import { brokenUniqueConstraint, forbidden, loadManaged, payloadType, rejected } from '../mutations.ts';
+import { checkCohortChange, checkNewCohort } from '../rules/cohort.ts';
+import { invalid, notFound } from '../rules/user-errors.ts';
 import { controlCharacterErrors } from '../rules/validation.ts';
-import { academicYearOf, startOfDay } from '../scalars.ts';
+import { startOfDay } from '../scalars.ts';
 import { ApplicationConnection } from './application.ts';
 import { EnrolmentConnection } from './enrolment.ts';
 import { CohortStatus } from './enums.ts';
-import { brokenUniqueConstraint, forbidden, UserError, type UserErrorShape } from './user-error.ts';
 
 /** Cohorts a school can apply to today: recruiting, and the deadline (a date) not yet passed. */
 export function recruitingWhere(now: Date): Prisma.CohortWhereInput {
@@ -208,24 +209,14 @@ builder.queryFields((t) => ({
 }));
 
 // ───────────── mutations ─────────────
-// Cohort mutations: createCohort and updateCohort, with the lifecycle PLANNED → RECRUITING →
-// RUNNING → COMPLETED (or CANCELLED). Hub staff for their own hub; national admins for any.
+// createCohort and updateCohort, with the lifecycle PLANNED → RECRUITING → RUNNING → COMPLETED (or
+// CANCELLED). Hub staff for their own hub; national admins for any.
 type CohortRow = NonNullable<Awaited<ReturnType<Context['prisma']['cohort']['findUnique']>>>;
 
 const payload = (name: string, description: string) =>
-  builder.objectRef<{ cohort: CohortRow | null; userErrors: UserErrorShape[] }>(name).implement({
-    description,
-    fields: (t) => ({
-      cohort: t.expose('cohort', {
-        type: Cohort,
-        nullable: true,
-        description: 'The cohort; null when the input was not accepted.',
-      }),
-      userErrors: t.expose('userErrors', {
-        type: [UserError],
-        description: 'What was wrong with the input, if anything.',
-      }),
-    }),
+  payloadType<'cohort', CohortRow>(name, description, 'cohort', {
+    type: Cohort,
+    description: 'The cohort; null when the input was not accepted.',
   });
 
 const CreateCohortInput = builder.inputType('CreateCohortInput', {
@@ -270,39 +261,18 @@ const UpdateCohortInput = builder.inputType('UpdateCohortInput', {
   }),
 });
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+const areas = (list: string[]) => list.map((a) => a.trim()).filter(Boolean);
 
-function checkDates(
-  errors: UserErrorShape[],
-  values: {
-    academicYear: string;
-    applicationDeadline: Date | null;
-    startsOn: Date | null;
-    endsOn: Date | null;
-  },
-) {
-  const { academicYear, applicationDeadline, startsOn, endsOn } = values;
-  if (startsOn && endsOn && endsOn < startsOn) {
-    errors.push({
-      field: ['input', 'endsOn'],
-      message: `The cohort ends (${day(endsOn)}) before it starts (${day(startsOn)}).`,
-      code: 'INVALID' as const,
-    });
-  }
-  if (applicationDeadline && startsOn && applicationDeadline > startsOn) {
-    errors.push({
-      field: ['input', 'applicationDeadline'],
-      message: `The deadline (${day(applicationDeadline)}) is after the start (${day(startsOn)}).`,
-      code: 'INVALID' as const,
-    });
-  }
-  if (startsOn && academicYearOf(startsOn) !== academicYear) {
-    errors.push({
-      field: ['input', 'startsOn'],
-      message: `${day(startsOn)} is not in the academic year ${academicYear} (September to August).`,
-      code: 'INVALID' as const,
-    });
-  }
+/** The first free code for a hub's run of a programme in a year: WM1-SEC-TFM-DEV-2024-25, then -2, -3… */
+async function freeCohortCode(ctx: Context, base: string) {
+  const taken = new Set(
+    (await ctx.prisma.cohort.findMany({ where: { code: { startsWith: base } }, select: { code: true } })).map(
+      (c) => c.code,
+    ),
+  );
+  let code = base;
+  for (let n = 2; taken.has(code); n++) code = `${base}-${n}`;
+  return code;
 }
 
 builder.mutationFields((t) => ({
@@ -311,87 +281,34 @@ builder.mutationFields((t) => ({
     description: 'Opens a new cohort for applications (hub staff for their own hub, or a national admin).',
     args: { input: t.arg({ type: CreateCohortInput, required: true, description: 'The new cohort.' }) },
     resolve: async (_root, { input }, ctx) => {
-      const errors: UserErrorShape[] = controlCharacterErrors(input);
-      if (errors.length > 0) return { cohort: null, userErrors: errors };
+      const unprintable = controlCharacterErrors(input);
+      if (unprintable.length > 0) return rejected(unprintable);
       const hub = await ctx.prisma.hub.findUnique({ where: { code: input.hubCode.trim().toUpperCase() } });
-      if (!hub)
-        return {
-          cohort: null,
-          userErrors: [
-            {
-              field: ['input', 'hubCode'],
-              message: `There is no hub "${input.hubCode}".`,
-              code: 'NOT_FOUND' as const,
-            },
-          ],
-        };
-      if (!canManageHub(ctx, hub.id)) {
-        return {
-          cohort: null,
-          userErrors: [
-            forbidden(ctx, `Only staff of ${hub.code}, or a national admin, may open its cohorts.`),
-          ],
-        };
-      }
+      if (!hub) return rejected([notFound(['hubCode'], `There is no hub "${input.hubCode}".`)]);
+      if (!canManageHub(ctx, hub.id))
+        return rejected([
+          forbidden(ctx, `Only staff of ${hub.code}, or a national admin, may open its cohorts.`),
+        ]);
       const programme = await ctx.prisma.programme.findUnique({
         where: { slug: input.programmeSlug.trim().toLowerCase() },
       });
+      const errors = checkNewCohort(input, ctx.now);
       if (!programme)
-        errors.push({
-          field: ['input', 'programmeSlug'],
-          message: `There is no programme "${input.programmeSlug}".`,
-          code: 'NOT_FOUND' as const,
-        });
-      else if (programme.status !== 'OFFERED') {
-        errors.push({
-          field: ['input', 'programmeSlug'],
-          message: `${programme.name} is no longer offered.`,
-          code: 'INVALID' as const,
-        });
-      }
-      const name = input.name.trim();
-      if (name.length === 0 || name.length > 200)
-        errors.push({
-          field: ['input', 'name'],
-          message: 'Give a name of 1 to 200 characters.',
-          code: 'INVALID' as const,
-        });
-      if (input.capacity < 1 || input.capacity > 500)
-        errors.push({
-          field: ['input', 'capacity'],
-          message: 'Offer between 1 and 500 places.',
-          code: 'INVALID' as const,
-        });
-      if (input.applicationDeadline < startOfDay(ctx.now)) {
-        errors.push({
-          field: ['input', 'applicationDeadline'],
-          message: `The deadline ${day(input.applicationDeadline)} has passed.`,
-          code: 'INVALID' as const,
-        });
-      }
-      checkDates(errors, input);
-      if (errors.length > 0 || !programme) return { cohort: null, userErrors: errors };
+        errors.unshift(notFound(['programmeSlug'], `There is no programme "${input.programmeSlug}".`));
+      else if (programme.status !== 'OFFERED')
+        errors.unshift(invalid(['programmeSlug'], `${programme.name} is no longer offered.`));
+      if (errors.length > 0 || !programme) return rejected(errors);
 
       const base = `${hub.code}-${programme.shortCode}-${input.academicYear.replace('/', '-')}`;
-      // The next free code. Another request may take it first (the unique code breaks): then the
-      // next one after that.
+      // Another request may take the free code first (the unique code breaks): then the next one.
       for (let attempt = 1; ; attempt++) {
-        const taken = new Set(
-          (
-            await ctx.prisma.cohort.findMany({
-              where: { code: { startsWith: base } },
-              select: { code: true },
-            })
-          ).map((c) => c.code),
-        );
-        let code = base;
-        for (let n = 2; taken.has(code); n++) code = `${base}-${n}`;
+        const code = await freeCohortCode(ctx, base);
         try {
           const cohort = await ctx.prisma.$transaction(async (tx) => {
             const created = await tx.cohort.create({
               data: {
                 code,
-                name,
+                name: input.name.trim(),
                 programmeId: programme.id,
                 hubId: hub.id,
                 regionId: hub.regionId,
@@ -401,7 +318,7 @@ builder.mutationFields((t) => ({
                 applicationDeadline: input.applicationDeadline,
                 startsOn: input.startsOn,
                 endsOn: input.endsOn,
-                areasServed: (input.areasServed ?? []).map((a) => a.trim()).filter(Boolean),
+                areasServed: areas(input.areasServed ?? []),
               },
             });
             await audit(tx, ctx, 'createCohort', 'Cohort', created.id, null, {
@@ -425,93 +342,52 @@ builder.mutationFields((t) => ({
       'Changes a cohort: its details, or its status along the lifecycle (hub staff for their own hub, or a national admin).',
     args: { input: t.arg({ type: UpdateCohortInput, required: true, description: 'The changes.' }) },
     resolve: async (_root, { input }, ctx) => {
-      const id = decodeId(String(input.cohortId), 'Cohort');
-      const notFound = {
-        cohort: null,
-        userErrors: [
-          {
-            field: ['input', 'cohortId'],
-            message: 'There is no cohort with this ID.',
-            code: 'NOT_FOUND' as const,
-          },
-        ],
-      };
-      if (id === null) return notFound;
       const unprintable = controlCharacterErrors(input);
-      if (unprintable.length > 0) return { cohort: null, userErrors: unprintable };
+      if (unprintable.length > 0) return rejected(unprintable);
       return ctx.prisma.$transaction(async (tx) => {
-        const [locked] = await tx.$queryRaw<
-          { id: number }[]
-        >`SELECT id FROM cohort WHERE id = ${id} FOR UPDATE`;
-        if (!locked) return notFound;
-        const before = await tx.cohort.findUniqueOrThrow({ where: { id } });
-        if (!canManageHub(ctx, before.hubId)) {
-          return {
-            cohort: null,
-            userErrors: [
-              forbidden(ctx, 'Only staff of the cohort’s hub, or a national admin, may change it.'),
-            ],
-          };
-        }
-        const errors: UserErrorShape[] = [];
-        if (
-          input.status &&
-          input.status !== before.status &&
-          !canMove(COHORT_TRANSITIONS, before.status, input.status)
-        ) {
-          const next = COHORT_TRANSITIONS[before.status]!;
-          errors.push({
-            field: ['input', 'status'],
-            message: `A ${before.status.toLowerCase()} cohort cannot become ${input.status.toLowerCase()}${next.length ? `: it can become ${next.map((s) => s.toLowerCase()).join(' or ')}` : ''}.`,
-            code: 'INVALID' as const,
-          });
-        }
-        if (
-          input.capacity !== null &&
-          input.capacity !== undefined &&
-          (input.capacity < before.placesTaken || input.capacity > 500)
-        ) {
-          errors.push({
-            field: ['input', 'capacity'],
-            message: `Capacity must be between the ${before.placesTaken} places already taken and 500.`,
-            code: 'INVALID' as const,
-          });
-        }
-        if (
-          input.name !== null &&
-          input.name !== undefined &&
-          (input.name.trim() === '' || input.name.length > 200)
-        ) {
-          errors.push({
-            field: ['input', 'name'],
-            message: 'Give a name of 1 to 200 characters.',
-            code: 'INVALID' as const,
-          });
-        }
-        const next = {
-          academicYear: before.academicYear,
-          applicationDeadline: input.applicationDeadline ?? before.applicationDeadline,
-          startsOn: input.startsOn ?? before.startsOn,
-          endsOn: input.endsOn ?? before.endsOn,
-        };
-        checkDates(errors, next);
-        if (errors.length > 0) return { cohort: null, userErrors: errors };
+        // Locked, so that a change and a decision on the same cohort see each other's places.
+        const found = await loadManaged(ctx, {
+          type: 'Cohort',
+          globalId: input.cohortId,
+          path: ['cohortId'],
+          action: 'change it',
+          load: async (id) => {
+            await tx.$queryRaw`SELECT id FROM cohort WHERE id = ${id} FOR UPDATE`;
+            return tx.cohort.findUnique({ where: { id } });
+          },
+          hubOf: (cohort) => cohort.hubId,
+        });
+        if (found.userErrors) return rejected(found.userErrors);
+        const before = found.row;
+        const errors = checkCohortChange(before, input);
+        if (errors.length > 0) return rejected(errors);
         const data = {
           ...(input.name ? { name: input.name.trim() } : {}),
           ...(input.capacity !== null && input.capacity !== undefined ? { capacity: input.capacity } : {}),
           ...(input.applicationDeadline ? { applicationDeadline: input.applicationDeadline } : {}),
           ...(input.startsOn ? { startsOn: input.startsOn } : {}),
           ...(input.endsOn ? { endsOn: input.endsOn } : {}),
-          ...(input.areasServed
-            ? { areasServed: input.areasServed.map((a) => a.trim()).filter(Boolean) }
-            : {}),
+          ...(input.areasServed ? { areasServed: areas(input.areasServed) } : {}),
           ...(input.status ? { status: input.status } : {}),
         };
-        const cohort = await tx.cohort.update({ where: { id }, data });
+        const cohort = await tx.cohort.update({ where: { id: before.id }, data });
         const changed = Object.keys(data) as (keyof typeof data)[];
         const pick = (row: Record<string, unknown>) =>
-          Object.fromEntries(changed.map((k) => [k, row[k] instanceof Date ? day(row[k] as Date) : row[k]]));
-        await audit(tx, ctx, 'updateCohort', 'Cohort', id, pick(before) as never, pick(cohort) as never);
+          Object.fromEntries(
+            changed.map((k) => [
+              k,
+              row[k] instanceof Date ? (row[k] as Date).toISOString().slice(0, 10) : row[k],
+            ]),
+          );
+        await audit(
+          tx,
+          ctx,
+          'updateCohort',
+          'Cohort',
+          before.id,
+          pick(before) as never,
+          pick(cohort) as never,
+        );
         return { cohort, userErrors: [] };
       });
     },

@@ -1,12 +1,13 @@
 // Enrolment: a participant in a cohort, in a role, for a school. Visible to the cohort's hub staff
 // and national admins.
-import { canManageHub, canSeeCohortRecord } from '../access.ts';
-import { audit, decodeId } from '../audit.ts';
+import { canSeeCohortRecord } from '../access.ts';
+import { audit } from '../audit.ts';
 import { builder, namedConnection } from '../builder.ts';
 import type { Context } from '../context.ts';
-import { canMove, ENROLMENT_TRANSITIONS } from '../rules/lifecycle.ts';
+import { loadManaged, payloadType, rejected } from '../mutations.ts';
+import { checkTransition, ENROLMENT_TRANSITIONS } from '../rules/lifecycle.ts';
+import { invalid } from '../rules/user-errors.ts';
 import { EnrolmentRole, EnrolmentStatus } from './enums.ts';
-import { forbidden, UserError, type UserErrorShape } from './user-error.ts';
 
 export const Enrolment = builder.prismaNode('Enrolment', {
   id: { field: 'id' },
@@ -50,18 +51,12 @@ const UpdateEnrolmentStatusInput = builder.inputType('UpdateEnrolmentStatusInput
   }),
 });
 
-const UpdateEnrolmentStatusPayload = builder
-  .objectRef<{ enrolment: EnrolmentRow | null; userErrors: UserErrorShape[] }>('UpdateEnrolmentStatusPayload')
-  .implement({
-    description: 'The result of updateEnrolmentStatus.',
-    fields: (t) => ({
-      enrolment: t.expose('enrolment', { type: Enrolment, nullable: true, description: 'The enrolment.' }),
-      userErrors: t.expose('userErrors', {
-        type: [UserError],
-        description: 'What was wrong with the input, if anything.',
-      }),
-    }),
-  });
+const UpdateEnrolmentStatusPayload = payloadType<'enrolment', EnrolmentRow>(
+  'UpdateEnrolmentStatusPayload',
+  'The result of updateEnrolmentStatus.',
+  'enrolment',
+  { type: Enrolment, description: 'The enrolment.' },
+);
 
 builder.mutationField('updateEnrolmentStatus', (t) =>
   t.field({
@@ -69,44 +64,19 @@ builder.mutationField('updateEnrolmentStatus', (t) =>
     description: 'Moves an enrolment along its lifecycle (staff of the cohort’s hub, or a national admin).',
     args: { input: t.arg({ type: UpdateEnrolmentStatusInput, required: true, description: 'The change.' }) },
     resolve: async (_root, { input }, ctx) => {
-      const id = decodeId(String(input.enrolmentId), 'Enrolment');
-      const before =
-        id === null
-          ? null
-          : await ctx.prisma.enrolment.findUnique({ where: { id }, include: { cohort: true } });
-      if (!before)
-        return {
-          enrolment: null,
-          userErrors: [
-            {
-              field: ['input', 'enrolmentId'],
-              message: 'There is no enrolment with this ID.',
-              code: 'NOT_FOUND' as const,
-            },
-          ],
-        };
-      if (!canManageHub(ctx, before.cohort.hubId)) {
-        return {
-          enrolment: null,
-          userErrors: [
-            forbidden(ctx, 'Only staff of the cohort’s hub, or a national admin, may change enrolments.'),
-          ],
-        };
-      }
+      const found = await loadManaged(ctx, {
+        type: 'Enrolment',
+        globalId: input.enrolmentId,
+        path: ['enrolmentId'],
+        action: 'change its enrolments',
+        load: (id) => ctx.prisma.enrolment.findUnique({ where: { id }, include: { cohort: true } }),
+        hubOf: (enrolment) => enrolment.cohort.hubId,
+      });
+      if (found.userErrors) return rejected(found.userErrors);
+      const before = found.row;
       if (before.status === input.status) return { enrolment: before, userErrors: [] };
-      if (!canMove(ENROLMENT_TRANSITIONS, before.status, input.status)) {
-        const next = ENROLMENT_TRANSITIONS[before.status]!;
-        return {
-          enrolment: null,
-          userErrors: [
-            {
-              field: ['input', 'status'],
-              message: `A ${before.status.toLowerCase()} enrolment cannot become ${input.status.toLowerCase()}${next.length ? `: it can become ${next.map((s) => s.toLowerCase()).join(' or ')}` : ''}.`,
-              code: 'INVALID' as const,
-            },
-          ],
-        };
-      }
+      const errors = checkTransition('enrolment', ENROLMENT_TRANSITIONS, before.status, input.status);
+      if (errors.length > 0) return rejected(errors);
       const enrolment = await ctx.prisma.$transaction(async (tx) => {
         // Conditional on the status read above, so two concurrent changes cannot both apply.
         const { count } = await tx.enrolment.updateMany({
@@ -125,18 +95,10 @@ builder.mutationField('updateEnrolmentStatus', (t) =>
         );
         return tx.enrolment.findUniqueOrThrow({ where: { id: before.id } });
       });
-      if (!enrolment) {
-        return {
-          enrolment: null,
-          userErrors: [
-            {
-              field: ['input', 'enrolmentId'],
-              message: 'The enrolment changed meanwhile; read it again and retry.',
-              code: 'INVALID' as const,
-            },
-          ],
-        };
-      }
+      if (!enrolment)
+        return rejected([
+          invalid(['enrolmentId'], 'The enrolment changed meanwhile; read it again and retry.'),
+        ]);
       return { enrolment, userErrors: [] };
     },
   }),

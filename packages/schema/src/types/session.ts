@@ -1,12 +1,13 @@
 // Session: a scheduled meeting of a cohort, and who attended.
 
-import { canManageHub } from '../access.ts';
 import { audit, decodeId } from '../audit.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
+import { loadManaged, payloadType, rejected, unlessDuplicate } from '../mutations.ts';
+import { checkNewSession, checkRegister } from '../rules/session.ts';
+import { duplicate, userError } from '../rules/user-errors.ts';
 import { controlCharacterErrors } from '../rules/validation.ts';
 import { AttendanceStatus, SessionKind, SessionMode } from './enums.ts';
-import { forbidden, UserError, type UserErrorShape, unlessDuplicate } from './user-error.ts';
 
 const Attendance = builder.prismaObject('Attendance', {
   description: 'One participant’s attendance at one session.',
@@ -43,10 +44,9 @@ export const Session = builder.prismaNode('Session', {
 void Attendance;
 
 // ───────────── mutations ─────────────
-// Session mutations: scheduleSession (within the cohort's dates) and recordAttendance (idempotent).
-// Hub staff for their own hub's cohorts; national admins for any.
+// scheduleSession (within the cohort's dates) and recordAttendance (idempotent). Hub staff for
+// their own hub's cohorts; national admins for any.
 type SessionRow = NonNullable<Awaited<ReturnType<Context['prisma']['session']['findUnique']>>>;
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 const ScheduleSessionInput = builder.inputType('ScheduleSessionInput', {
   description: 'A session to add to a cohort.',
@@ -64,18 +64,12 @@ const ScheduleSessionInput = builder.inputType('ScheduleSessionInput', {
   }),
 });
 
-const ScheduleSessionPayload = builder
-  .objectRef<{ session: SessionRow | null; userErrors: UserErrorShape[] }>('ScheduleSessionPayload')
-  .implement({
-    description: 'The result of scheduleSession.',
-    fields: (t) => ({
-      session: t.expose('session', { type: Session, nullable: true, description: 'The new session.' }),
-      userErrors: t.expose('userErrors', {
-        type: [UserError],
-        description: 'What was wrong with the input, if anything.',
-      }),
-    }),
-  });
+const ScheduleSessionPayload = payloadType<'session', SessionRow>(
+  'ScheduleSessionPayload',
+  'The result of scheduleSession.',
+  'session',
+  { type: Session, description: 'The new session.' },
+);
 
 const AttendanceRecordInput = builder.inputType('AttendanceRecordInput', {
   description: 'One participant’s attendance.',
@@ -100,23 +94,18 @@ const RecordAttendanceInput = builder.inputType('RecordAttendanceInput', {
   }),
 });
 
-const RecordAttendancePayload = builder
-  .objectRef<{ session: SessionRow | null; recorded: number; userErrors: UserErrorShape[] }>(
-    'RecordAttendancePayload',
-  )
-  .implement({
-    description: 'The result of recordAttendance.',
-    fields: (t) => ({
-      session: t.expose('session', { type: Session, nullable: true, description: 'The session.' }),
-      recorded: t.exposeInt('recorded', { description: 'How many records were written.' }),
-      userErrors: t.expose('userErrors', {
-        type: [UserError],
-        description: 'What was wrong with the input, if anything.',
-      }),
+const RecordAttendancePayload = payloadType<'session', SessionRow, { recorded?: number }>(
+  'RecordAttendancePayload',
+  'The result of recordAttendance.',
+  'session',
+  { type: Session, description: 'The session.' },
+  (t) => ({
+    recorded: t.int({
+      description: 'How many records were written.',
+      resolve: (payload) => payload.recorded ?? 0,
     }),
-  });
-
-const FORBIDDEN_MESSAGE = 'Only staff of the cohort’s hub, or a national admin, may do this.';
+  }),
+);
 
 builder.mutationFields((t) => ({
   scheduleSession: t.field({
@@ -125,73 +114,34 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ScheduleSessionInput, required: true, description: 'The session.' }) },
     resolve: async (_root, { input }, ctx) => {
       const unprintable = controlCharacterErrors(input);
-      if (unprintable.length > 0) return { session: null, userErrors: unprintable };
-      const cohortId = decodeId(String(input.cohortId), 'Cohort');
-      const cohort =
-        cohortId === null ? null : await ctx.prisma.cohort.findUnique({ where: { id: cohortId } });
-      if (!cohort)
-        return {
-          session: null,
-          userErrors: [
-            {
-              field: ['input', 'cohortId'],
-              message: 'There is no cohort with this ID.',
-              code: 'NOT_FOUND' as const,
-            },
-          ],
-        };
-      if (!canManageHub(ctx, cohort.hubId))
-        return { session: null, userErrors: [forbidden(ctx, FORBIDDEN_MESSAGE)] };
-      const errors: UserErrorShape[] = [];
-      if (cohort.status === 'CANCELLED' || cohort.status === 'COMPLETED') {
-        errors.push({
-          field: ['input', 'cohortId'],
-          message: `${cohort.code} is ${cohort.status.toLowerCase()}: no more sessions.`,
-          code: 'INVALID' as const,
-        });
-      }
-      const title = input.title.trim();
-      if (title === '' || title.length > 200)
-        errors.push({
-          field: ['input', 'title'],
-          message: 'Give a title of 1 to 200 characters.',
-          code: 'INVALID' as const,
-        });
-      if (input.durationMinutes < 15 || input.durationMinutes > 1440) {
-        errors.push({
-          field: ['input', 'durationMinutes'],
-          message: 'A session lasts between 15 minutes and a day (1440).',
-          code: 'INVALID' as const,
-        });
-      }
-      const startDay = day(input.startsAt);
-      if (
-        (cohort.startsOn && startDay < day(cohort.startsOn)) ||
-        (cohort.endsOn && startDay > day(cohort.endsOn))
-      ) {
-        errors.push({
-          field: ['input', 'startsAt'],
-          message: `${startDay} is outside the cohort’s dates (${cohort.startsOn ? day(cohort.startsOn) : '…'} to ${cohort.endsOn ? day(cohort.endsOn) : '…'}).`,
-          code: 'INVALID' as const,
-        });
-      }
-      const clashing = {
-        field: ['input', 'startsAt'],
-        message: `The cohort already has a session at ${input.startsAt.toISOString()}.`,
-      };
+      if (unprintable.length > 0) return rejected(unprintable);
+      const found = await loadManaged(ctx, {
+        type: 'Cohort',
+        globalId: input.cohortId,
+        path: ['cohortId'],
+        load: (id) => ctx.prisma.cohort.findUnique({ where: { id } }),
+        hubOf: (cohort) => cohort.hubId,
+      });
+      if (found.userErrors) return rejected(found.userErrors);
+      const cohort = found.row;
+      const errors = checkNewSession(input, cohort);
+      const clashing = duplicate(
+        ['startsAt'],
+        `The cohort already has a session at ${input.startsAt.toISOString()}.`,
+      );
       const clash = await ctx.prisma.session.findUnique({
         where: { cohortId_startsAt: { cohortId: cohort.id, startsAt: input.startsAt } },
       });
-      if (clash) errors.push({ ...clashing, code: 'DUPLICATE' as const });
-      if (errors.length > 0) return { session: null, userErrors: errors };
-      const { value: session, userError } = await unlessDuplicate(
+      if (clash) errors.push(clashing);
+      if (errors.length > 0) return rejected(errors);
+      const { value: session, userError: duplicated } = await unlessDuplicate(
         () =>
           ctx.prisma.$transaction(async (tx) => {
             const created = await tx.session.create({
               data: {
                 cohortId: cohort.id,
                 kind: input.kind,
-                title,
+                title: input.title.trim(),
                 startsAt: input.startsAt,
                 durationMinutes: input.durationMinutes,
                 mode: input.mode,
@@ -207,7 +157,7 @@ builder.mutationFields((t) => ({
         // Scheduled by another request since the check above.
         { session_cohort_id_starts_at_key: clashing },
       );
-      return userError ? { session: null, userErrors: [userError] } : { session, userErrors: [] };
+      return duplicated ? rejected([duplicated]) : { session, userErrors: [] };
     },
   }),
 
@@ -217,60 +167,36 @@ builder.mutationFields((t) => ({
       'Records who attended a session that has started. Idempotent: recording again replaces the earlier record.',
     args: { input: t.arg({ type: RecordAttendanceInput, required: true, description: 'The attendance.' }) },
     resolve: async (_root, { input }, ctx) => {
-      const sessionId = decodeId(String(input.sessionId), 'Session');
-      const session =
-        sessionId === null
-          ? null
-          : await ctx.prisma.session.findUnique({ where: { id: sessionId }, include: { cohort: true } });
-      if (!session)
-        return {
-          session: null,
-          recorded: 0,
-          userErrors: [
-            {
-              field: ['input', 'sessionId'],
-              message: 'There is no session with this ID.',
-              code: 'NOT_FOUND' as const,
-            },
-          ],
-        };
-      if (!canManageHub(ctx, session.cohort.hubId))
-        return { session: null, recorded: 0, userErrors: [forbidden(ctx, FORBIDDEN_MESSAGE)] };
-      const errors: UserErrorShape[] = [];
-      if (session.startsAt > ctx.now) {
-        errors.push({
-          field: ['input', 'sessionId'],
-          message: `The session starts at ${session.startsAt.toISOString()}: record attendance once it has started.`,
-          code: 'INVALID' as const,
-        });
-      }
-      if (input.records.length > 500)
-        errors.push({
-          field: ['input', 'records'],
-          message: 'Record at most 500 people at once.',
-          code: 'INVALID' as const,
-        });
+      const found = await loadManaged(ctx, {
+        type: 'Session',
+        globalId: input.sessionId,
+        path: ['sessionId'],
+        load: (id) => ctx.prisma.session.findUnique({ where: { id }, include: { cohort: true } }),
+        hubOf: (session) => session.cohort.hubId,
+      });
+      if (found.userErrors) return rejected(found.userErrors);
+      const session = found.row;
       const ids = input.records.map((r) => decodeId(String(r.enrolmentId), 'Enrolment'));
-      const enrolments = await ctx.prisma.enrolment.findMany({
-        where: { id: { in: ids.filter((i): i is number => i !== null) }, cohortId: session.cohortId },
-      });
-      const known = new Set(enrolments.map((e) => e.id));
+      const errors = checkRegister(session.startsAt, ctx.now, ids);
+      const known = new Set(
+        (
+          await ctx.prisma.enrolment.findMany({
+            where: { id: { in: ids.filter((i): i is number => i !== null) }, cohortId: session.cohortId },
+            select: { id: true },
+          })
+        ).map((e) => e.id),
+      );
       ids.forEach((id, i) => {
-        if (id === null || !known.has(id)) {
-          errors.push({
-            field: ['input', 'records', String(i), 'enrolmentId'],
-            message: 'No enrolment in this session’s cohort has this ID.',
-            code: 'NOT_FOUND' as const,
-          });
-        }
+        if (id === null || !known.has(id))
+          errors.push(
+            userError(
+              'NOT_FOUND',
+              ['records', i, 'enrolmentId'],
+              'No enrolment in this session’s cohort has this ID.',
+            ),
+          );
       });
-      if (new Set(ids).size !== ids.length)
-        errors.push({
-          field: ['input', 'records'],
-          message: 'Each enrolment may appear once.',
-          code: 'INVALID' as const,
-        });
-      if (errors.length > 0) return { session: null, recorded: 0, userErrors: errors };
+      if (errors.length > 0) return rejected(errors);
       // One statement for the whole register (Prisma has no bulk upsert), in enrolment order: the
       // attendance trigger updates each enrolment's counts, and writers that lock rows in one
       // order cannot deadlock.

@@ -2,13 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkEligibility, type EligibilityFacts } from '../../src/rules/eligibility.ts';
 import { COHORT_TRANSITIONS, canMove, ENROLMENT_TRANSITIONS } from '../../src/rules/lifecycle.ts';
+import { parseInput } from '../../src/rules/user-errors.ts';
 import {
-  checkStatement,
   controlCharacterErrors,
   isEmail,
   normaliseTrn,
+  statement,
   wordCount,
 } from '../../src/rules/validation.ts';
+
+const checkStatement = (text: string) => parseInput(statement, text, ['statement']).errors;
 
 describe('TRNs', () => {
   it('accepts seven digits, the payslip form and UQT, normalised', () => {
@@ -30,9 +33,9 @@ describe('emails and statements', () => {
   });
   it('counts words and allows 10% over 150', () => {
     expect(wordCount('  one two\nthree  ')).toBe(3);
-    expect(checkStatement(Array(165).fill('w').join(' '), ['s'])).toEqual([]);
-    expect(checkStatement(Array(166).fill('w').join(' '), ['s'])[0]?.message).toMatch(/166 words/);
-    expect(checkStatement('   ', ['s'])[0]?.code).toBe('INVALID');
+    expect(checkStatement(Array(165).fill('w').join(' '))).toEqual([]);
+    expect(checkStatement(Array(166).fill('w').join(' '))[0]?.message).toMatch(/166 words/);
+    expect(checkStatement('   ')[0]?.code).toBe('INVALID');
   });
   it('finds control characters anywhere in an input, with the path', () => {
     expect(controlCharacterErrors({ a: 'ok', b: [{ c: 'x\u0000y' }] })).toEqual([
