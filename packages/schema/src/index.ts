@@ -24,7 +24,7 @@ export type { Context, Role, Viewer } from './context.ts';
 export { ANONYMOUS } from './context.ts';
 export { createLoaders, type Loaders } from './loaders.ts';
 export { DIMENSIONS, type PublicDimension } from './reporting/cohort-stats.ts';
-export { RATE_DECIMALS, statsFor } from './types/stats.ts';
+export { RATE_DECIMALS, type Row as StatsRow, statsFor } from './types/stats.ts';
 
 export const schema = builder.toSchema();
 

@@ -1,12 +1,28 @@
-/* biome-ignore-all lint/suspicious/noExplicitAny: rows are the JSON of a GraphQL response */
 // Reports for analysts who live in spreadsheets and dashboards that want a table as it is:
-// GET /reports/cohort-stats.csv and /reports/cohort-stats.json. Each runs the same GraphQL
-// operation, through the same Yoga instance, as the same caller: the same roles, suppression,
-// cost and budget as the API, by construction. Withheld cells are [c] and cells that do not apply
-// [z] (the Government Statistical Service's symbols), never empty.
+// GET /reports/cohort-stats.csv and /reports/cohort-stats.json. They call the statistics the API
+// serves (statsFor) as the same caller: the same key check, suppression and filter validation,
+// costed as the equivalent cohortStats query and charged to the same budget. Withheld cells are
+// [c] and cells that do not apply [z] (the Government Statistical Service's symbols), never empty.
 import { createHash } from 'node:crypto';
-import { DIMENSIONS, type PublicDimension, RATE_DECIMALS } from '@maths-hubs/schema';
+import {
+  type Context,
+  DIMENSIONS,
+  operationCost,
+  type PublicDimension,
+  RATE_DECIMALS,
+  type StatsRow,
+  schema,
+  statsFor,
+} from '@maths-hubs/schema';
+import { coerceInputValue, GraphQLError, type GraphQLInputType, parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { Limits } from './config.ts';
+import { buildContext, type ContextDeps, resolveViewer } from './context.ts';
+import type { Logger } from './logger.ts';
+import { identifyCaller, stateOf } from './plugins/caller.ts';
+import { publicError } from './plugins/errors.ts';
+import { tooComplex } from './plugins/limits.ts';
+import { type RateLimiter, rateLimited } from './plugins/rate-limit.ts';
 
 export const WITHHELD = '[c]';
 export const NOT_APPLICABLE = '[z]';
@@ -14,106 +30,95 @@ export const NOT_APPLICABLE = '[z]';
 const isDimension = (name: string): name is PublicDimension =>
   (DIMENSIONS as readonly string[]).includes(name);
 
+interface Named {
+  code?: string;
+  slug?: string;
+  name: string;
+}
+
+/** A statistics row whose hub, region and programme keys are the objects they name. */
+export interface ReportRow extends Omit<StatsRow, 'key'> {
+  key: Partial<Record<PublicDimension, unknown>> & {
+    REGION?: Named | null;
+    HUB?: Named | null;
+    PROGRAMME?: Named | null;
+  };
+}
+
 interface Column {
   header: string;
-  value: (row: any) => unknown;
+  value: (row: ReportRow) => unknown;
 }
 
 /**
- * Each dimension's columns (codes and the labels beside them) and its GraphQL selection: one entry
- * for every dimension the API has (a new one fails the type check here until it has columns).
+ * Each dimension's columns: codes and the labels beside them. One entry for every dimension the
+ * API has (a new one fails the type check here until it has columns).
  */
-const DIMENSION_COLUMNS: Record<PublicDimension, { selection: string; columns: Column[] }> = {
-  REGION: {
-    selection: 'region { code name }',
-    columns: [
-      { header: 'Region code', value: (r) => r.key.region?.code },
-      { header: 'Region', value: (r) => r.key.region?.name },
-    ],
-  },
-  HUB: {
-    selection: 'hub { code name }',
-    columns: [
-      { header: 'Hub code', value: (r) => r.key.hub?.code ?? 'national or regional' },
-      { header: 'Hub', value: (r) => r.key.hub?.name ?? 'National or regional runs' },
-    ],
-  },
-  PROGRAMME: {
-    selection: 'programme { slug name }',
-    columns: [
-      { header: 'Programme slug', value: (r) => r.key.programme?.slug },
-      { header: 'Programme', value: (r) => r.key.programme?.name },
-    ],
-  },
-  PROGRAMME_FAMILY: {
-    selection: 'programmeFamily',
-    columns: [{ header: 'Programme family', value: (r) => r.key.programmeFamily }],
-  },
-  MASTERY_PHASE: {
-    selection: 'masteryPhase',
-    columns: [{ header: 'Mastery phase', value: (r) => r.key.masteryPhase }],
-  },
-  ACADEMIC_YEAR: {
-    selection: 'academicYear',
-    columns: [{ header: 'Academic year', value: (r) => r.key.academicYear }],
-  },
-  ROLE: { selection: 'role', columns: [{ header: 'Role', value: (r) => r.key.role }] },
-  SCHOOL_PHASE: {
-    selection: 'schoolPhase',
-    columns: [{ header: 'School phase', value: (r) => r.key.schoolPhase }],
-  },
-  LOCAL_AUTHORITY: {
-    selection: 'localAuthority',
-    columns: [{ header: 'Local authority', value: (r) => r.key.localAuthority }],
-  },
-  ENROLMENT_STATUS: {
-    selection: 'enrolmentStatus',
-    columns: [{ header: 'Enrolment status', value: (r) => r.key.enrolmentStatus }],
-  },
+const DIMENSION_COLUMNS: Record<PublicDimension, Column[]> = {
+  REGION: [
+    { header: 'Region code', value: (r) => r.key.REGION?.code },
+    { header: 'Region', value: (r) => r.key.REGION?.name },
+  ],
+  HUB: [
+    { header: 'Hub code', value: (r) => r.key.HUB?.code ?? 'national or regional' },
+    { header: 'Hub', value: (r) => r.key.HUB?.name ?? 'National or regional runs' },
+  ],
+  PROGRAMME: [
+    { header: 'Programme slug', value: (r) => r.key.PROGRAMME?.slug },
+    { header: 'Programme', value: (r) => r.key.PROGRAMME?.name },
+  ],
+  PROGRAMME_FAMILY: [{ header: 'Programme family', value: (r) => r.key.PROGRAMME_FAMILY }],
+  MASTERY_PHASE: [{ header: 'Mastery phase', value: (r) => r.key.MASTERY_PHASE }],
+  ACADEMIC_YEAR: [{ header: 'Academic year', value: (r) => r.key.ACADEMIC_YEAR }],
+  ROLE: [{ header: 'Role', value: (r) => r.key.ROLE }],
+  SCHOOL_PHASE: [{ header: 'School phase', value: (r) => r.key.SCHOOL_PHASE }],
+  LOCAL_AUTHORITY: [{ header: 'Local authority', value: (r) => r.key.LOCAL_AUTHORITY }],
+  ENROLMENT_STATUS: [{ header: 'Enrolment status', value: (r) => r.key.ENROLMENT_STATUS }],
 };
+
+type Measure = keyof StatsRow['values'];
 
 /** A measure cell: the figure, or the symbol saying why there is none. */
 const measure =
-  (field: string, enumName: string, format: (v: number) => unknown = (v) => v) =>
-  (row: any) => {
-    if ((row.withheld as string[]).includes(enumName)) return WITHHELD;
-    const value = row[field];
+  (name: Measure, format: (v: number) => unknown = (v) => v) =>
+  (row: ReportRow) => {
+    if (row.withheld?.includes(name)) return WITHHELD;
+    const value = row.values[name];
     return value === null || value === undefined ? NOT_APPLICABLE : format(value);
   };
 const rate = (v: number) => v.toFixed(RATE_DECIMALS);
 
 const MEASURE_COLUMNS: Column[] = [
-  { header: 'Cohorts', value: measure('cohorts', 'COHORTS') },
-  { header: 'Schools', value: measure('schools', 'SCHOOLS') },
-  { header: 'Participants', value: measure('participants', 'PARTICIPANTS') },
-  { header: 'Enrolments', value: measure('enrolments', 'ENROLMENTS') },
-  { header: 'Completed', value: measure('completed', 'COMPLETED') },
-  { header: 'Withdrawn', value: measure('withdrawn', 'WITHDRAWN') },
-  { header: 'Completion rate', value: measure('completionRate', 'COMPLETION_RATE', rate) },
-  { header: 'Attendance rate', value: measure('attendanceRate', 'ATTENDANCE_RATE', rate) },
-  { header: 'Places offered', value: measure('placesOffered', 'PLACES_OFFERED') },
-  { header: 'Places filled', value: measure('placesFilled', 'PLACES_FILLED') },
-  { header: 'Funding (pence)', value: measure('fundingPence', 'FUNDING_PENCE') },
-  {
-    header: 'Funding (£)',
-    value: measure('fundingPence', 'FUNDING_PENCE', (v) => (v / 100).toFixed(2)),
-  },
+  { header: 'Cohorts', value: measure('cohorts') },
+  { header: 'Schools', value: measure('schools') },
+  { header: 'Participants', value: measure('participants') },
+  { header: 'Enrolments', value: measure('enrolments') },
+  { header: 'Completed', value: measure('completed') },
+  { header: 'Withdrawn', value: measure('withdrawn') },
+  { header: 'Completion rate', value: measure('completionRate', rate) },
+  { header: 'Attendance rate', value: measure('attendanceRate', rate) },
+  { header: 'Places offered', value: measure('placesOffered') },
+  { header: 'Places filled', value: measure('placesFilled') },
+  { header: 'Funding (pence)', value: measure('fundingPence') },
+  { header: 'Funding (£)', value: measure('fundingPence', (v) => (v / 100).toFixed(2)) },
   { header: 'All cohorts finished', value: (row) => (row.final ? 'yes' : 'no') },
 ];
 
 const ROW_MEASURES =
   'cohorts schools participants enrolments completed withdrawn completionRate attendanceRate placesOffered placesFilled fundingPence withheld notApplicable final';
 
+/**
+ * The cohortStats query a report equals: it is costed as this, and stays a persisted operation
+ * (hashes once shipped keep working).
+ */
 export const COHORT_STATS_QUERY = `query CohortStatsReport($groupBy: [StatsDimension!]!, $filter: StatsFilter) {
   cohortStats(groupBy: $groupBy, filter: $filter) {
-    rows { key { ${Object.values(DIMENSION_COLUMNS)
-      .map((d) => d.selection)
-      .join(' ')} } ${ROW_MEASURES} }
+    rows { key { region { code name } hub { code name } programme { slug name } programmeFamily masteryPhase academicYear role schoolPhase localAuthority enrolmentStatus } ${ROW_MEASURES} }
     total { ${ROW_MEASURES} }
   }
 }`;
+const COHORT_STATS_DOCUMENT = parse(COHORT_STATS_QUERY);
 
-/** The report runs by hash, so it works when only persisted operations are allowed. */
 export const COHORT_STATS_HASH = createHash('sha256').update(COHORT_STATS_QUERY).digest('hex');
 
 /** What every report says about itself (CSV comment lines, JSON `notes`). */
@@ -129,15 +134,34 @@ export interface Report {
   rows: { kind: 'group' | 'total'; cells: unknown[] }[];
 }
 
-/** The report of a cohortStats result: one column per dimension label, then the measures. */
+/** Replaces the ids of hubs, regions and programmes in row keys by what they name (batched). */
+async function labelled(ctx: Context, rows: StatsRow[]): Promise<ReportRow[]> {
+  const load = (loader: { load: (id: number) => Promise<unknown> }, id: unknown) =>
+    id === null || id === undefined ? null : loader.load(Number(id));
+  return Promise.all(
+    rows.map(async (row) => {
+      const [region, hub, programme] = await Promise.all([
+        load(ctx.loaders.region, row.key.REGION),
+        load(ctx.loaders.hub, row.key.HUB),
+        load(ctx.loaders.programme, row.key.PROGRAMME),
+      ]);
+      return {
+        ...row,
+        key: { ...row.key, REGION: region, HUB: hub, PROGRAMME: programme } as ReportRow['key'],
+      };
+    }),
+  );
+}
+
+/** The report of a statistics table: one column per dimension label, then the measures. */
 export function cohortStatsReport(
   groupBy: PublicDimension[],
-  stats: { rows: any[]; total: any },
+  stats: { rows: ReportRow[]; total: StatsRow },
   includeTotal = true,
 ): Report {
-  const dimensionColumns = groupBy.flatMap((d) => DIMENSION_COLUMNS[d]!.columns);
+  const dimensionColumns = groupBy.flatMap((d) => DIMENSION_COLUMNS[d]);
   const columns = ['Row', ...dimensionColumns.map((c) => c.header), ...MEASURE_COLUMNS.map((c) => c.header)];
-  const line = (kind: 'group' | 'total', row: any) => ({
+  const line = (kind: 'group' | 'total', row: ReportRow) => ({
     kind,
     cells: [
       kind === 'total' ? 'Total' : 'Group',
@@ -234,22 +258,30 @@ export function parseReportQuery(params: URLSearchParams): Parsed {
   };
 }
 
-/** Headers of the inner GraphQL response that the report passes on. */
-const PASSED_ON = [
-  'retry-after',
-  'ratelimit-limit',
-  'ratelimit-remaining',
-  'ratelimit-reset',
-  'x-request-id',
-];
 const ROUTES: Record<string, 'csv' | 'json'> = {
   '/reports/cohort-stats.csv': 'csv',
   '/reports/cohort-stats.json': 'json',
 };
 
-export function useReports(
-  graphqlFetch: () => (request: Request, serverContext: unknown) => Promise<Response>,
-): Plugin {
+const STATS_FILTER = schema.getType('StatsFilter') as GraphQLInputType;
+
+/** The filter as the API would take it: the same types, enums and academic years, or an error. */
+function statsFilter(filter: Record<string, unknown>) {
+  return coerceInputValue(filter, STATS_FILTER, (path, _value, error) => {
+    throw new GraphQLError(`${[...path].join('.') || 'filter'}: ${error.message}`, {
+      extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+    });
+  }) as Parameters<typeof statsFor>[2];
+}
+
+export interface ReportDeps {
+  context: ContextDeps;
+  limiter: RateLimiter;
+  limits: Limits;
+  logger: Logger;
+}
+
+export function useReports({ context: deps, limiter, limits, logger }: ReportDeps): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const format = ROUTES[url.pathname];
@@ -268,50 +300,51 @@ export function useReports(
         );
       const parsed = parseReportQuery(url.searchParams);
       if ('problem' in parsed) return plain(400, parsed.problem);
+      const state = stateOf(request, serverContext, limits.trustProxy);
+      try {
+        const viewer = await resolveViewer(request.headers.get('authorization'), deps);
+        identifyCaller(state, viewer);
+        const ctx = buildContext(state.requestId, viewer, deps);
+        const filter = statsFilter(parsed.filter);
+        const variableValues = { groupBy: parsed.groupBy, filter: parsed.filter };
+        // Costed and charged as the cohortStats query it equals.
+        const requested =
+          operationCost({ schema, document: COHORT_STATS_DOCUMENT, variableValues, contextValue: ctx }) ?? 0;
+        const allowed = viewer.role === 'ANONYMOUS' ? limits.cost.anonymous : limits.cost.key;
+        state.cost = { requested, limit: allowed };
+        if (requested > allowed) throw tooComplex('cost', requested, allowed);
+        const budget = await limiter.charge(viewer.role, state.caller, requested);
+        state.budget = budget ?? undefined;
+        if (budget && !budget.allowed) throw rateLimited(budget, requested);
 
-      // The same request through GraphQL, as the same caller (key, address, request id): it is
-      // costed, rate-limited and authorised exactly like the query it equals.
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      for (const name of ['authorization', 'x-forwarded-for', 'x-request-id']) {
-        const value = request.headers.get(name);
-        if (value) headers[name] = value;
-      }
-      const inner = new fetchAPI.Request(new URL('/graphql', url).toString(), {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          variables: { groupBy: parsed.groupBy, filter: parsed.filter },
-          extensions: { persistedQuery: { version: 1, sha256Hash: COHORT_STATS_HASH } },
-        }),
-      });
-      const response = await graphqlFetch()(inner, serverContext);
-      const passedOn: Record<string, string> = {};
-      for (const name of PASSED_ON) {
-        const value = response.headers.get(name);
-        if (value) passedOn[name] = value;
-      }
-      const body = (await response.json()) as { data?: any; errors?: { message: string }[] };
-      if (body.errors?.length) {
-        return plain(
-          response.status === 200 ? 400 : response.status,
-          body.errors.map((e) => e.message).join('\n'),
-          passedOn,
+        const stats = await statsFor(ctx, parsed.groupBy, filter);
+        const report = cohortStatsReport(
+          parsed.groupBy,
+          { rows: await labelled(ctx, stats.rows), total: stats.total },
+          parsed.includeTotal,
         );
+        endResponse(
+          format === 'json'
+            ? new fetchAPI.Response(JSON.stringify(reportJson(parsed.groupBy, report)), {
+                headers: { 'content-type': 'application/json; charset=utf-8' },
+              })
+            : new fetchAPI.Response(reportCsv(parsed.groupBy, report), {
+                headers: {
+                  'content-type': 'text/csv; charset=utf-8',
+                  'content-disposition': 'attachment; filename="cohort-stats.csv"',
+                },
+              }),
+        );
+      } catch (error) {
+        // GraphQLError by name: graphql may be loaded twice (ESM and CommonJS), see plugins/errors.ts.
+        const e = error as Error;
+        const refusal =
+          e.name === 'GraphQLError' ? (e as GraphQLError) : publicError(e, state.requestId, logger);
+        const http = refusal.extensions.http as
+          | { status?: number; headers?: Record<string, string> }
+          | undefined;
+        return plain(http?.status ?? 400, refusal.message, http?.headers);
       }
-      const report = cohortStatsReport(parsed.groupBy, body.data.cohortStats, parsed.includeTotal);
-      endResponse(
-        format === 'json'
-          ? new fetchAPI.Response(JSON.stringify(reportJson(parsed.groupBy, report)), {
-              headers: { ...passedOn, 'content-type': 'application/json; charset=utf-8' },
-            })
-          : new fetchAPI.Response(reportCsv(parsed.groupBy, report), {
-              headers: {
-                ...passedOn,
-                'content-type': 'text/csv; charset=utf-8',
-                'content-disposition': 'attachment; filename="cohort-stats.csv"',
-              },
-            }),
-      );
     },
   };
 }

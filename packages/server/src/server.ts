@@ -97,9 +97,6 @@ export function createApp({
 }: AppOptions) {
   const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold };
   const rateLimiter = createRateLimiter(limits, sharedState, logger);
-  // The CSV routes call back into this same instance (set just below).
-  let graphqlFetch: (request: Request, serverContext: unknown) => Promise<Response> = () =>
-    Promise.reject(new Error('not ready'));
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -174,7 +171,7 @@ export function createApp({
         : useCaching(sharedState.responseCache(), responseCacheTtlSeconds)),
       useDeadline(limits.requestTimeoutMs),
       useErrorMasking(logger),
-      useReports(() => graphqlFetch),
+      useReports({ context: deps, limiter: rateLimiter, limits, logger }),
       useReadiness(db.sql, sharedState),
       ...plugins,
       useHttpCaching(responseCacheTtlSeconds ?? 60, rateLimiter),
@@ -182,6 +179,5 @@ export function createApp({
       useCompression(),
     ],
   });
-  graphqlFetch = async (request, serverContext) => yoga.fetch(request, serverContext as never);
   return yoga;
 }

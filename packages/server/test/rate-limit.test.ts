@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../sdk/src/index.ts';
 import { DEFAULT_LIMITS, type Limits } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
+import { COHORT_STATS_QUERY } from '../src/reports.ts';
 import { createSharedState, type SharedState } from '../src/shared-state.ts';
 import { type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
@@ -114,6 +115,40 @@ function behavesAsABudget(store: () => SharedState) {
 
 describe(`rate limits in this process (${testDbKind()})`, () => {
   behavesAsABudget(() => createSharedState(undefined, createLogger('silent')));
+});
+
+describe(`reports and rate limits (${testDbKind()})`, () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await testApi({
+      limits: limits(200),
+      sharedState: createSharedState(undefined, createLogger('silent')),
+    });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('charges a CSV report what the cohortStats query it equals costs, from the same budget', async () => {
+    const analyst = { authorization: `Bearer ${api.keys.analyst}` };
+    const report = () =>
+      api.app.fetch('http://localhost/reports/cohort-stats.csv?groupBy=REGION', { headers: analyst });
+    const query = await api.app.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...analyst },
+      body: JSON.stringify({ query: COHORT_STATS_QUERY, variables: { groupBy: ['REGION'], filter: {} } }),
+    });
+    const { requested: cost, remaining } = ((await query.json()) as any).extensions.cost;
+    expect(cost).toBeGreaterThan(1);
+    const first = await report();
+    expect(first.status).toBe(200);
+    expect(Number(first.headers.get('ratelimit-remaining'))).toBe(remaining - cost);
+    let last = first;
+    for (let i = 0; i < 100 && last.status === 200; i++) last = await report();
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await last.text()).toMatch(new RegExp(`Rate limit reached: this operation costs ${cost} points`));
+  });
 });
 
 describe(`rate limits in Redis (${testDbKind()})`, () => {

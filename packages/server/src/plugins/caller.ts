@@ -2,7 +2,7 @@
 // (a revoked key is refused even for an operation a cache could answer), the rate-limit key is
 // chosen, and a request id is given. The context and every later plugin read it from here.
 import { randomUUID } from 'node:crypto';
-import type { Context } from '@maths-hubs/schema';
+import type { Context, Viewer } from '@maths-hubs/schema';
 import type { Plugin } from 'graphql-yoga';
 import { type ContextDeps, resolveViewer } from '../context.ts';
 import type { Logger } from '../logger.ts';
@@ -33,6 +33,13 @@ export function stateOf(request: Request, serverContext: unknown, trustProxy: bo
   return state;
 }
 
+/** Records who is calling and charges their budget by key, not by address, once they have one. */
+export function identifyCaller(state: RequestState, viewer: Viewer): void {
+  state.viewer = viewer;
+  if (viewer.apiKeyId !== null) state.caller = `key:${viewer.apiKeyId}`;
+  else if (viewer.role !== 'ANONYMOUS') state.caller = 'admin-env';
+}
+
 export function useCaller(deps: ContextDeps, logger: Logger, trustProxy: boolean): Plugin<Context> {
   return {
     onRequest({ request, serverContext }) {
@@ -41,10 +48,7 @@ export function useCaller(deps: ContextDeps, logger: Logger, trustProxy: boolean
     async onParams({ request, context, setResult }) {
       const state = stateOf(request, context, trustProxy);
       try {
-        const viewer = await resolveViewer(request.headers.get('authorization'), deps);
-        state.viewer = viewer;
-        if (viewer.apiKeyId !== null) state.caller = `key:${viewer.apiKeyId}`;
-        else if (viewer.role !== 'ANONYMOUS') state.caller = 'admin-env';
+        identifyCaller(state, await resolveViewer(request.headers.get('authorization'), deps));
       } catch (error) {
         const e = error as Error;
         state.refused = true;

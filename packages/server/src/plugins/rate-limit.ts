@@ -62,7 +62,7 @@ export function createRateLimiter(limits: Limits, shared: SharedState, logger: L
   };
 }
 
-function rateLimited(budget: BudgetResult, requested: number): GraphQLError {
+export function rateLimited(budget: BudgetResult, requested: number): GraphQLError {
   return new GraphQLError(
     `Rate limit reached: this operation costs ${requested} points and ${budget.available} of your ${budget.limit} are left. ` +
       `The budget is full again in ${budget.resetSeconds} s. Send an API key for a larger budget.`,
