@@ -11,6 +11,7 @@ import './types/cohort.ts';
 import './types/participant.ts';
 import './types/enrolment.ts';
 import './types/application.ts';
+import './types/application-submission.ts';
 import './types/session.ts';
 import './types/viewer.ts';
 import './types/api-key.ts';

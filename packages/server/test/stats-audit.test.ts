@@ -3,9 +3,15 @@
 // hubs, their cohorts and a programme, audited as one table; and progression. Every withheld
 // cell's feasible range, worked out by linear programming from what is shown, must be at least
 // the threshold wide.
+
+import {
+  type AuditRow,
+  type AuditTable,
+  auditRow,
+  narrowCells,
+} from '@maths-hubs/schema/testing/disclosure-audit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Caller, type TestApi, testApi } from './helpers/api.ts';
-import { type AuditRow, type AuditTable, auditRow, narrowCells } from './helpers/audit.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 
 const THRESHOLD = 4;

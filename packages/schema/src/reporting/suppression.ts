@@ -22,7 +22,7 @@
 //      non-zero cells (deterministic: the first in row order on a tie). When no row can serve, the
 //      total's group is withheld instead.
 // The request path uses only this heuristic; tests audit its output with a linear-programming
-// solver (packages/server/test/helpers/audit.ts) for the feasible range of every withheld cell.
+// solver (packages/schema/test/helpers/disclosure-audit.ts) for the feasible range of every withheld cell.
 
 /** Every measure of a statistics row. */
 export const MEASURES = [

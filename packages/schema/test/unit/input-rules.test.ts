@@ -15,7 +15,7 @@ describe('checkApplicationForm', () => {
   const advocate = (n: number) => ({
     name: ` Teacher ${n} `,
     email: ` Teacher${n}@School.org.uk `,
-    trn: 'rp12/3456' + n,
+    trn: `rp12/3456${n}`,
     yearGroupsTaught: 'Years 7 and 8',
     responsibility: 'Teacher of maths',
   });

@@ -3,8 +3,8 @@
 // cell's feasible range must be at least the threshold wide.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type StatsValues, type Suppressible, suppress } from '../../../schema/src/reporting/suppression.ts';
-import { type AuditTable, auditRow, narrowCells } from '../helpers/audit.ts';
+import { type StatsValues, type Suppressible, suppress } from '../../src/reporting/suppression.ts';
+import { type AuditTable, auditRow, narrowCells } from '../helpers/disclosure-audit.ts';
 
 const THRESHOLD = 4;
 /**
