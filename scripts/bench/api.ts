@@ -2,10 +2,10 @@
 // each beside `{ __typename }` on the same server in the same run (the framework's own ceiling).
 // Statements per request are counted in-process; throughput and latency are measured over HTTP
 // with autocannon at a fixed concurrency against a separate server process.
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { operationDocument } from '../../packages/sdk/scripts/documents.ts';
 import { openPostgres } from '../../packages/server/src/db.ts';
 import { createLogger } from '../../packages/server/src/logger.ts';
 import { createApp } from '../../packages/server/src/server.ts';
@@ -13,22 +13,25 @@ import { buildServer } from '../start.mjs';
 import { startAndTime, stop } from './process.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const operation = (name: string) =>
-  readFileSync(join(root, 'packages/sdk/operations', `${name}.graphql`), 'utf8');
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef0123456789abcdef';
 
 export const QUERIES = [
   { name: '{ __typename } (ceiling)', query: '{ __typename }', variables: {}, admin: false },
-  { name: 'hub page (HubPage, WM1)', query: operation('HubPage'), variables: { code: 'WM1' }, admin: false },
+  {
+    name: 'hub page (HubPage, WM1)',
+    query: operationDocument('HubPage'),
+    variables: { code: 'WM1' },
+    admin: false,
+  },
   {
     name: 'recruiting cohorts (region WM, 20)',
-    query: operation('RecruitingCohorts'),
+    query: operationDocument('RecruitingCohorts'),
     variables: { regionCode: 'WM' },
     admin: false,
   },
   {
     name: 'deep tour (5 × 5 × 5, admin)',
-    query: operation('DeepTour'),
+    query: operationDocument('DeepTour'),
     variables: { hubs: 5, cohorts: 5, enrolments: 5 },
     admin: true,
   },

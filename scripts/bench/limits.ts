@@ -5,18 +5,18 @@
 //   3. the server's memory before and after sending the whole bomb set many times.
 // Requests carry the SDK's Accept header: with plain application/json, Yoga answers a refusal made while
 // validating with 200 and the errors (README "Limits and budgets"), and the status check would fail.
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { operationDocument } from '../../packages/sdk/scripts/documents.ts';
 import { loadConfig } from '../../packages/server/src/config.ts';
 import { type Started, sleep, startAndTime, stop } from './process.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const ACCEPT = 'application/graphql-response+json, application/json';
 const HUB_PAGE = {
-  query: readFileSync(join(root, 'packages/sdk/operations/HubPage.graphql'), 'utf8'),
+  query: operationDocument('HubPage'),
   variables: { code: 'WM1' },
 };
 

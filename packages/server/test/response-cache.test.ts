@@ -1,9 +1,8 @@
 // The response cache: shared for anonymous callers, private to each key, answered only after the
 // key and the budget were checked, never storing per-caller figures, and invalidated by mutations
 // (accepting an application changes a cohort's places on its page, its hub page and the lists).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationDocument } from '../../sdk/scripts/documents.ts';
 import { DEFAULT_LIMITS } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { PERSISTED_OPERATIONS } from '../src/server.ts';
@@ -12,10 +11,9 @@ import { type Caller, type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 import { applicationForm } from './helpers/forms.ts';
 
-const OPERATIONS = join(import.meta.dirname, '../../sdk/operations');
-const HUB_PAGE = readFileSync(join(OPERATIONS, 'HubPage.graphql'), 'utf8');
-const RECRUITING = readFileSync(join(OPERATIONS, 'RecruitingCohorts.graphql'), 'utf8');
-const COHORT = readFileSync(join(OPERATIONS, 'Cohort.graphql'), 'utf8');
+const HUB_PAGE = operationDocument('HubPage');
+const RECRUITING = operationDocument('RecruitingCohorts');
+const COHORT = operationDocument('Cohort');
 
 const SUBMIT = `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id } userErrors { message } } }`;
 const DECIDE = `mutation($input: DecideApplicationInput!) { decideApplication(input: $input) { application { status } userErrors { message } } }`;

@@ -1,11 +1,10 @@
 // No N+1: the number of SQL statements of a deep query does not grow with page sizes.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operationDocument } from '../../sdk/scripts/documents.ts';
 import { type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 
-const DEEP = readFileSync(join(import.meta.dirname, '../../sdk/operations/DeepTour.graphql'), 'utf8');
+const DEEP = operationDocument('DeepTour');
 let api: TestApi;
 beforeAll(async () => {
   api = await testApi();
@@ -60,14 +59,11 @@ describe(`SQL statements per request (${testDbKind()})`, () => {
   });
 
   it('stay the same for a hub page and the recruiting list', async () => {
-    const hubPage = readFileSync(join(import.meta.dirname, '../../sdk/operations/HubPage.graphql'), 'utf8');
+    const hubPage = operationDocument('HubPage');
     const a = await statements(hubPage, { code: 'WM1' });
     const b = await statements(hubPage, { code: 'NW6' });
     expect(a.count).toBe(b.count);
-    const list = readFileSync(
-      join(import.meta.dirname, '../../sdk/operations/RecruitingCohorts.graphql'),
-      'utf8',
-    );
+    const list = operationDocument('RecruitingCohorts');
     const one = await statements(list, { first: 1 });
     const many = await statements(list, { first: 100 });
     expect(many.data.cohorts.nodes.length).toBeGreaterThan(50);
@@ -75,8 +71,6 @@ describe(`SQL statements per request (${testDbKind()})`, () => {
   });
 
   it('read each page of a hub website in at most two statements', async () => {
-    const op = (name: string) =>
-      readFileSync(join(import.meta.dirname, `../../sdk/operations/${name}.graphql`), 'utf8');
     const [cohort] = await api.db.sql.query<{ code: string }>(
       "SELECT code FROM cohort WHERE status = 'RUNNING' ORDER BY id LIMIT 1",
     );
@@ -95,7 +89,7 @@ describe(`SQL statements per request (${testDbKind()})`, () => {
         const seen: string[] = [];
         const stop = api.db.onQuery((sql) => seen.push(sql));
         try {
-          const result = await api.gql(op(name), variables, as);
+          const result = await api.gql(operationDocument(name), variables, as);
           expect(result.errors, name).toBeUndefined();
           expect(Object.values(result.data)[0], name).not.toBeNull();
         } finally {

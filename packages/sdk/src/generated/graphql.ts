@@ -460,7 +460,7 @@ export type CohortQueryVariables = Exact<{
 }>;
 
 
-export type CohortQuery = { cohort: { id: string, code: string, name: string, academicYear: string, status: CohortStatus, isRecruiting: boolean, capacity: number, placesTaken: number, placesRemaining: number, applicationDeadline: string | null, startsOn: string | null, endsOn: string | null, areasServed: Array<string>, hub: { code: string, name: string } | null, region: { code: string, name: string } | null, programme: { slug: string, name: string, masteryPhase: MasteryPhase | null, eligibility: Array<{ description: string, check: EligibilityCheck }> }, sessions: Array<{ kind: SessionKind, title: string, startsAt: string, durationMinutes: number, mode: SessionMode }> } | null };
+export type CohortQuery = { cohort: { id: string, status: CohortStatus, isRecruiting: boolean, placesTaken: number, endsOn: string | null, areasServed: Array<string>, code: string, name: string, academicYear: string, applicationDeadline: string | null, startsOn: string | null, capacity: number, placesRemaining: number, hub: { code: string, name: string } | null, region: { code: string, name: string } | null, programme: { masteryPhase: MasteryPhase | null, slug: string, name: string, eligibility: Array<{ description: string, check: EligibilityCheck }> }, sessions: Array<{ kind: SessionKind, title: string, startsAt: string, durationMinutes: number, mode: SessionMode }> } | null };
 
 export type CohortStatsQueryVariables = Exact<{
   groupBy: Array<StatsDimension> | StatsDimension;
@@ -484,7 +484,7 @@ export type HubPageQueryVariables = Exact<{
 }>;
 
 
-export type HubPageQuery = { hub: { id: string, code: string, name: string, shortName: string, contactEmail: string | null, areasServed: Array<string>, region: { code: string, name: string }, leadOrganisations: Array<{ name: string, town: string | null, academicYear: string, inferred: boolean }>, predecessors: Array<{ name: string, listedIn: string, evidence: SuccessionEvidence }>, recruitingCohorts: { totalCount: number, nodes: Array<{ code: string, name: string, academicYear: string, applicationDeadline: string | null, startsOn: string | null, capacity: number, placesRemaining: number, programme: { slug: string, name: string, masteryPhase: MasteryPhase | null } }> } } | null };
+export type HubPageQuery = { hub: { id: string, code: string, name: string, shortName: string, contactEmail: string | null, areasServed: Array<string>, region: { code: string, name: string }, leadOrganisations: Array<{ name: string, town: string | null, academicYear: string, inferred: boolean }>, predecessors: Array<{ name: string, listedIn: string, evidence: SuccessionEvidence }>, recruitingCohorts: { totalCount: number, nodes: Array<{ code: string, name: string, academicYear: string, applicationDeadline: string | null, startsOn: string | null, capacity: number, placesRemaining: number, programme: { masteryPhase: MasteryPhase | null, slug: string, name: string } }> } } | null };
 
 export type HubsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -501,7 +501,7 @@ export type ProgrammePageQueryVariables = Exact<{
 }>;
 
 
-export type ProgrammePageQuery = { programme: { id: string, slug: string, name: string, family: ProgrammeFamily, phase: ProgrammePhase, kind: ProgrammeKind, masteryPhase: MasteryPhase | null, status: ProgrammeStatus, summary: string, audience: Array<string>, outcomes: Array<string>, timeCommitment: Array<string>, fullyFunded: boolean | null, eligibility: Array<{ description: string, check: EligibilityCheck, schoolPhases: Array<SchoolPhase>, requiredProgramme: { slug: string, name: string } | null }>, funding: Array<{ payer: FundingPayer, amountPence: number | null, unit: FundingUnit, description: string, academicYear: string | null }>, prerequisites: Array<{ slug: string, name: string }>, leadsTo: Array<{ slug: string, name: string }>, progression: Array<{ required: boolean, rule: string, from: { slug: string } }>, replacedBy: { slug: string, name: string } | null, currentYear: { academicYear: string, projectCode: string | null, status: ProgrammeYearStatus } | null, years: Array<{ academicYear: string, projectCode: string | null, status: ProgrammeYearStatus, applicationDeadline: string | null }> } | null };
+export type ProgrammePageQuery = { programme: { summary: string, audience: Array<string>, outcomes: Array<string>, timeCommitment: Array<string>, fullyFunded: boolean | null, id: string, slug: string, name: string, family: ProgrammeFamily, phase: ProgrammePhase, kind: ProgrammeKind, masteryPhase: MasteryPhase | null, status: ProgrammeStatus, eligibility: Array<{ description: string, check: EligibilityCheck, schoolPhases: Array<SchoolPhase>, requiredProgramme: { slug: string, name: string } | null }>, funding: Array<{ payer: FundingPayer, amountPence: number | null, unit: FundingUnit, description: string, academicYear: string | null }>, prerequisites: Array<{ slug: string, name: string }>, leadsTo: Array<{ slug: string, name: string }>, progression: Array<{ required: boolean, rule: string, from: { slug: string } }>, replacedBy: { slug: string, name: string } | null, years: Array<{ academicYear: string, projectCode: string | null, status: ProgrammeYearStatus, applicationDeadline: string | null }>, currentYear: { academicYear: string, status: ProgrammeYearStatus, projectCode: string | null } | null } | null };
 
 export type ProgrammesQueryVariables = Exact<{
   filter?: ProgrammeFilter | null | undefined;
@@ -531,7 +531,7 @@ export type RecruitingCohortsQueryVariables = Exact<{
 }>;
 
 
-export type RecruitingCohortsQuery = { cohorts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, code: string, name: string, academicYear: string, applicationDeadline: string | null, startsOn: string | null, endsOn: string | null, areasServed: Array<string>, capacity: number, placesRemaining: number, isRecruiting: boolean, hub: { code: string, name: string } | null, programme: { slug: string, name: string } }> } };
+export type RecruitingCohortsQuery = { cohorts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, endsOn: string | null, areasServed: Array<string>, isRecruiting: boolean, code: string, name: string, academicYear: string, applicationDeadline: string | null, startsOn: string | null, capacity: number, placesRemaining: number, hub: { code: string, name: string } | null, programme: { slug: string, name: string } }> } };
 
 export type RegionsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -564,6 +564,14 @@ export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ViewerQuery = { viewer: { role: ViewerRole, apiKeyLabel: string | null, canSeePersonalData: boolean, hub: { code: string, name: string } | null } };
 
+export type CohortSummaryFragment = { code: string, name: string, academicYear: string, applicationDeadline: string | null, startsOn: string | null, capacity: number, placesRemaining: number, programme: { slug: string, name: string } };
+
+export type ProgrammeSummaryFragment = { id: string, slug: string, name: string, family: ProgrammeFamily, phase: ProgrammePhase, kind: ProgrammeKind, masteryPhase: MasteryPhase | null, status: ProgrammeStatus, currentYear: { academicYear: string, status: ProgrammeYearStatus, projectCode: string | null } | null };
+
+export type NextPageFragment = { hasNextPage: boolean, endCursor: string | null };
+
+export type StatsFiguresFragment = { cohorts: number | null, schools: number | null, participants: number | null, enrolments: number | null, completed: number | null, withdrawn: number | null, completionRate: number | null, attendanceRate: number | null, placesOffered: number | null, placesFilled: number | null, fundingPence: number | null, fundingPounds: number | null, suppressed: boolean, withheld: Array<StatsMeasure>, notApplicable: Array<StatsMeasure>, final: boolean };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -582,21 +590,72 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const CohortSummaryFragmentDoc = new TypedDocumentString(`
+    fragment CohortSummary on Cohort {
+  code
+  name
+  academicYear
+  applicationDeadline
+  startsOn
+  capacity
+  placesRemaining
+  programme {
+    slug
+    name
+  }
+}
+    `, {"fragmentName":"CohortSummary"}) as unknown as TypedDocumentString<CohortSummaryFragment, unknown>;
+export const ProgrammeSummaryFragmentDoc = new TypedDocumentString(`
+    fragment ProgrammeSummary on Programme {
+  id
+  slug
+  name
+  family
+  phase
+  kind
+  masteryPhase
+  status
+  currentYear {
+    academicYear
+    status
+    projectCode
+  }
+}
+    `, {"fragmentName":"ProgrammeSummary"}) as unknown as TypedDocumentString<ProgrammeSummaryFragment, unknown>;
+export const NextPageFragmentDoc = new TypedDocumentString(`
+    fragment NextPage on PageInfo {
+  hasNextPage
+  endCursor
+}
+    `, {"fragmentName":"NextPage"}) as unknown as TypedDocumentString<NextPageFragment, unknown>;
+export const StatsFiguresFragmentDoc = new TypedDocumentString(`
+    fragment StatsFigures on CohortStatsRow {
+  cohorts
+  schools
+  participants
+  enrolments
+  completed
+  withdrawn
+  completionRate
+  attendanceRate
+  placesOffered
+  placesFilled
+  fundingPence
+  fundingPounds
+  suppressed
+  withheld
+  notApplicable
+  final
+}
+    `, {"fragmentName":"StatsFigures"}) as unknown as TypedDocumentString<StatsFiguresFragment, unknown>;
 export const CohortDocument = new TypedDocumentString(`
     query Cohort($code: String!) {
   cohort(code: $code) {
     id
-    code
-    name
-    academicYear
+    ...CohortSummary
     status
     isRecruiting
-    capacity
     placesTaken
-    placesRemaining
-    applicationDeadline
-    startsOn
     endsOn
     areasServed
     hub {
@@ -608,8 +667,6 @@ export const CohortDocument = new TypedDocumentString(`
       name
     }
     programme {
-      slug
-      name
       masteryPhase
       eligibility {
         description
@@ -625,7 +682,19 @@ export const CohortDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<CohortQuery, CohortQueryVariables>;
+    fragment CohortSummary on Cohort {
+  code
+  name
+  academicYear
+  applicationDeadline
+  startsOn
+  capacity
+  placesRemaining
+  programme {
+    slug
+    name
+  }
+}`) as unknown as TypedDocumentString<CohortQuery, CohortQueryVariables>;
 export const CohortStatsDocument = new TypedDocumentString(`
     query CohortStats($groupBy: [StatsDimension!]!, $filter: StatsFilter) {
   cohortStats(groupBy: $groupBy, filter: $filter) {
@@ -651,44 +720,31 @@ export const CohortStatsDocument = new TypedDocumentString(`
         localAuthority
         enrolmentStatus
       }
-      cohorts
-      schools
-      participants
-      enrolments
-      completed
-      withdrawn
-      completionRate
-      attendanceRate
-      placesOffered
-      placesFilled
-      fundingPence
-      fundingPounds
-      suppressed
-      withheld
-      notApplicable
-      final
+      ...StatsFigures
     }
     total {
-      cohorts
-      schools
-      participants
-      enrolments
-      completed
-      withdrawn
-      completionRate
-      attendanceRate
-      placesOffered
-      placesFilled
-      fundingPence
-      fundingPounds
-      suppressed
-      withheld
-      notApplicable
-      final
+      ...StatsFigures
     }
   }
 }
-    `) as unknown as TypedDocumentString<CohortStatsQuery, CohortStatsQueryVariables>;
+    fragment StatsFigures on CohortStatsRow {
+  cohorts
+  schools
+  participants
+  enrolments
+  completed
+  withdrawn
+  completionRate
+  attendanceRate
+  placesOffered
+  placesFilled
+  fundingPence
+  fundingPounds
+  suppressed
+  withheld
+  notApplicable
+  final
+}`) as unknown as TypedDocumentString<CohortStatsQuery, CohortStatsQueryVariables>;
 export const DeepTourDocument = new TypedDocumentString(`
     query DeepTour($hubs: Int = 5, $cohorts: Int = 5, $enrolments: Int = 5) {
   hubs(first: $hubs) {
@@ -764,30 +820,33 @@ export const HubPageDocument = new TypedDocumentString(`
     recruitingCohorts(first: 20) {
       totalCount
       nodes {
-        code
-        name
-        academicYear
-        applicationDeadline
-        startsOn
-        capacity
-        placesRemaining
+        ...CohortSummary
         programme {
-          slug
-          name
           masteryPhase
         }
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<HubPageQuery, HubPageQueryVariables>;
+    fragment CohortSummary on Cohort {
+  code
+  name
+  academicYear
+  applicationDeadline
+  startsOn
+  capacity
+  placesRemaining
+  programme {
+    slug
+    name
+  }
+}`) as unknown as TypedDocumentString<HubPageQuery, HubPageQueryVariables>;
 export const HubsDocument = new TypedDocumentString(`
     query Hubs($first: Int = 20, $after: String, $filter: HubFilter, $orderBy: HubOrder) {
   hubs(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
     totalCount
     pageInfo {
-      hasNextPage
-      endCursor
+      ...NextPage
     }
     nodes {
       id
@@ -800,18 +859,14 @@ export const HubsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<HubsQuery, HubsQueryVariables>;
+    fragment NextPage on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<HubsQuery, HubsQueryVariables>;
 export const ProgrammePageDocument = new TypedDocumentString(`
     query ProgrammePage($slug: String!) {
   programme(slug: $slug) {
-    id
-    slug
-    name
-    family
-    phase
-    kind
-    masteryPhase
-    status
+    ...ProgrammeSummary
     summary
     audience
     outcomes
@@ -852,11 +907,6 @@ export const ProgrammePageDocument = new TypedDocumentString(`
       slug
       name
     }
-    currentYear {
-      academicYear
-      projectCode
-      status
-    }
     years {
       academicYear
       projectCode
@@ -865,33 +915,52 @@ export const ProgrammePageDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ProgrammePageQuery, ProgrammePageQueryVariables>;
+    fragment ProgrammeSummary on Programme {
+  id
+  slug
+  name
+  family
+  phase
+  kind
+  masteryPhase
+  status
+  currentYear {
+    academicYear
+    status
+    projectCode
+  }
+}`) as unknown as TypedDocumentString<ProgrammePageQuery, ProgrammePageQueryVariables>;
 export const ProgrammesDocument = new TypedDocumentString(`
     query Programmes($filter: ProgrammeFilter, $first: Int = 50, $after: String) {
   programmes(first: $first, after: $after, filter: $filter) {
     totalCount
     pageInfo {
-      hasNextPage
-      endCursor
+      ...NextPage
     }
     nodes {
-      id
-      slug
-      name
-      family
-      phase
-      kind
-      masteryPhase
-      status
-      currentYear {
-        academicYear
-        status
-        projectCode
-      }
+      ...ProgrammeSummary
     }
   }
 }
-    `) as unknown as TypedDocumentString<ProgrammesQuery, ProgrammesQueryVariables>;
+    fragment ProgrammeSummary on Programme {
+  id
+  slug
+  name
+  family
+  phase
+  kind
+  masteryPhase
+  status
+  currentYear {
+    academicYear
+    status
+    projectCode
+  }
+}
+fragment NextPage on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<ProgrammesQuery, ProgrammesQueryVariables>;
 export const ProgressionDocument = new TypedDocumentString(`
     query Progression($fromProgramme: String!, $toProgramme: String!, $fromYear: AcademicYear!) {
   progression(
@@ -921,33 +990,38 @@ export const RecruitingCohortsDocument = new TypedDocumentString(`
   ) {
     totalCount
     pageInfo {
-      hasNextPage
-      endCursor
+      ...NextPage
     }
     nodes {
       id
-      code
-      name
-      academicYear
-      applicationDeadline
-      startsOn
+      ...CohortSummary
       endsOn
       areasServed
-      capacity
-      placesRemaining
       isRecruiting
       hub {
         code
         name
       }
-      programme {
-        slug
-        name
-      }
     }
   }
 }
-    `) as unknown as TypedDocumentString<RecruitingCohortsQuery, RecruitingCohortsQueryVariables>;
+    fragment CohortSummary on Cohort {
+  code
+  name
+  academicYear
+  applicationDeadline
+  startsOn
+  capacity
+  placesRemaining
+  programme {
+    slug
+    name
+  }
+}
+fragment NextPage on PageInfo {
+  hasNextPage
+  endCursor
+}`) as unknown as TypedDocumentString<RecruitingCohortsQuery, RecruitingCohortsQueryVariables>;
 export const RegionsDocument = new TypedDocumentString(`
     query Regions {
   regions {
