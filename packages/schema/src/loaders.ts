@@ -8,14 +8,6 @@ function byKey<K, V>(keys: readonly K[], rows: { key: K; value: V }[], missing: 
   return keys.map((k) => map.get(k) ?? missing);
 }
 
-/** A loader of rows by their id, from one `findMany` per batch. */
-function byId<Row extends { id: number }>(find: (ids: number[]) => Promise<Row[]>) {
-  return new DataLoader<number, Row | null>(async (ids) => {
-    const rows = new Map((await find([...ids])).map((r) => [r.id, r]));
-    return ids.map((id) => rows.get(id) ?? null);
-  });
-}
-
 export function createLoaders(prisma: PrismaClient) {
   return {
     /** The hubs a participant belongs to: their school's hub and the hubs of cohorts they joined. */
@@ -30,10 +22,6 @@ export function createLoaders(prisma: PrismaClient) {
          WHERE p.id = ANY(${[...ids]}::int[]) GROUP BY p.id`;
       return byKey(ids, rows, []);
     }),
-    /** Objects by id, for the keys of statistics rows. */
-    hub: byId((ids) => prisma.hub.findMany({ where: { id: { in: ids } } })),
-    region: byId((ids) => prisma.region.findMany({ where: { id: { in: ids } } })),
-    programme: byId((ids) => prisma.programme.findMany({ where: { id: { in: ids } } })),
     /** A cohort's hub (null for national runs). */
     cohortHubId: new DataLoader<number, number | null>(async (ids) => {
       const rows = await prisma.cohort.findMany({

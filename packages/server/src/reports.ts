@@ -134,21 +134,18 @@ export interface Report {
   rows: { kind: 'group' | 'total'; cells: unknown[] }[];
 }
 
-/** Replaces the ids of hubs, regions and programmes in row keys by what they name (batched). */
+/** Replaces the ids of hubs, regions and programmes in row keys by what they name. */
 async function labelled(ctx: Context, rows: StatsRow[]): Promise<ReportRow[]> {
-  const load = (loader: { load: (id: number) => Promise<unknown> }, id: unknown) =>
-    id === null || id === undefined ? null : loader.load(Number(id));
+  // findUnique calls of one tick are batched by Prisma into one statement per type.
+  const id = (value: unknown) => ({ id: Number(value) });
   return Promise.all(
-    rows.map(async (row) => {
-      const [region, hub, programme] = await Promise.all([
-        load(ctx.loaders.region, row.key.REGION),
-        load(ctx.loaders.hub, row.key.HUB),
-        load(ctx.loaders.programme, row.key.PROGRAMME),
+    rows.map(async ({ key, ...row }) => {
+      const [REGION, HUB, PROGRAMME] = await Promise.all([
+        key.REGION == null ? null : ctx.prisma.region.findUnique({ where: id(key.REGION) }),
+        key.HUB == null ? null : ctx.prisma.hub.findUnique({ where: id(key.HUB) }),
+        key.PROGRAMME == null ? null : ctx.prisma.programme.findUnique({ where: id(key.PROGRAMME) }),
       ]);
-      return {
-        ...row,
-        key: { ...row.key, REGION: region, HUB: hub, PROGRAMME: programme } as ReportRow['key'],
-      };
+      return { ...row, key: { ...key, REGION, HUB, PROGRAMME } };
     }),
   );
 }

@@ -122,6 +122,16 @@ describe(`SQL statements per request (${testDbKind()})`, () => {
     }
   });
 
+  it('name the hubs, regions and programmes of statistics rows in one statement each', async () => {
+    const { count, data } = await statements(
+      '{ cohortStats(groupBy: [REGION, HUB, PROGRAMME]) { rows { key { region { code } hub { code name } programme { slug } } } } }',
+      {},
+    );
+    expect(data.cohortStats.rows.length).toBeGreaterThan(40);
+    // The key, the aggregate, then one statement for each of the three types, however many rows.
+    expect(count).toBe(5);
+  });
+
   it('batch the stats of a page of cohorts from many hubs into one statement', async () => {
     const page = (withStats: boolean) =>
       `{ cohorts(first: 20, filter: { academicYear: "2024/25" }) { nodes { code hub { code } ${withStats ? 'stats { enrolments withheld }' : ''} } } }`;

@@ -19,9 +19,6 @@ import {
   unsuppressed,
 } from '../reporting/suppression.ts';
 import { EnrolmentRole, EnrolmentStatus, MasteryPhase, ProgrammeFamily, SchoolPhase } from './enums.ts';
-import { Hub } from './hub.ts';
-import { Programme } from './programme.ts';
-import { Region } from './region.ts';
 
 const DIMENSION_DESCRIPTIONS: Record<PublicDimension, string> = {
   REGION: 'By region (of the hub, or of a regional run).',
@@ -73,23 +70,29 @@ const StatsKey = builder.objectRef<StatsKeyValues>('StatsKey').implement({
   description:
     'What a row of statistics is about: the value of each grouped dimension (null unless grouped).',
   fields: (t) => ({
-    region: t.field({
-      type: Region,
+    // findUnique calls of one tick are batched by Prisma into one statement per type.
+    region: t.prismaField({
+      type: 'Region',
       nullable: true,
       description: 'The region, when grouped by REGION.',
-      resolve: (k, _a, ctx) => (k.REGION == null ? null : ctx.loaders.region.load(Number(k.REGION))),
+      resolve: (query, k, _a, ctx) =>
+        k.REGION == null ? null : ctx.prisma.region.findUnique({ ...query, where: { id: Number(k.REGION) } }),
     }),
-    hub: t.field({
-      type: Hub,
+    hub: t.prismaField({
+      type: 'Hub',
       nullable: true,
       description: 'The hub, when grouped by HUB (null also for national runs).',
-      resolve: (k, _a, ctx) => (k.HUB == null ? null : ctx.loaders.hub.load(Number(k.HUB))),
+      resolve: (query, k, _a, ctx) =>
+        k.HUB == null ? null : ctx.prisma.hub.findUnique({ ...query, where: { id: Number(k.HUB) } }),
     }),
-    programme: t.field({
-      type: Programme,
+    programme: t.prismaField({
+      type: 'Programme',
       nullable: true,
       description: 'The programme, when grouped by PROGRAMME.',
-      resolve: (k, _a, ctx) => (k.PROGRAMME == null ? null : ctx.loaders.programme.load(Number(k.PROGRAMME))),
+      resolve: (query, k, _a, ctx) =>
+        k.PROGRAMME == null
+          ? null
+          : ctx.prisma.programme.findUnique({ ...query, where: { id: Number(k.PROGRAMME) } }),
     }),
     programmeFamily: t.field({
       type: ProgrammeFamily,
