@@ -207,21 +207,15 @@ builder.mutationFields((t) => ({
           return { application, userErrors: [alreadyDecided(application.status)] };
         const now = ctx.now;
         const note = input.note?.trim() || null;
+        const recorded = (after: { status: string; placesTaken?: number }) =>
+          audit(tx, ctx, 'decideApplication', 'Application', id, { status: application.status }, after);
         if (input.decision !== 'ACCEPT') {
           const status = input.decision === 'DECLINE' ? 'DECLINED' : 'WAITLISTED';
           const updated = await tx.application.update({
             where: { id },
             data: { status, live: status === 'DECLINED' ? null : true, decidedAt: now, decisionNote: note },
           });
-          await audit(
-            tx,
-            ctx,
-            'decideApplication',
-            'Application',
-            id,
-            { status: application.status },
-            { status },
-          );
+          await recorded({ status });
           return { application: updated, userErrors: [] };
         }
         if (cohort.places_taken >= cohort.capacity) {
@@ -266,15 +260,7 @@ builder.mutationFields((t) => ({
             update: { status: 'ACCEPTED', applicationId: id },
           });
         }
-        await audit(
-          tx,
-          ctx,
-          'decideApplication',
-          'Application',
-          id,
-          { status: application.status },
-          { status: 'ACCEPTED', placesTaken: cohort.places_taken + 1 },
-        );
+        await recorded({ status: 'ACCEPTED', placesTaken: cohort.places_taken + 1 });
         return { application: updated, userErrors: [] };
       }),
   }),

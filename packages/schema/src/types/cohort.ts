@@ -84,6 +84,18 @@ export function cohortOrderBy(order: string | null | undefined): Prisma.CohortOr
   }
 }
 
+/** The arguments of every list of cohorts: the query's, a hub's and a programme's. */
+export const cohortListArgs = builder.args((t) => ({
+  filter: t.field({ type: CohortFilter, description: 'Conditions the cohorts must meet.' }),
+  orderBy: t.field({ type: CohortOrder, description: 'How to order them. Default: CODE.' }),
+}));
+
+/** Those arguments as a Prisma query. */
+export const cohortListQuery = (
+  { filter, orderBy }: { filter?: CohortFilterShape | null; orderBy?: string | null },
+  ctx: Context,
+) => ({ where: cohortWhere(filter, ctx), orderBy: cohortOrderBy(orderBy) });
+
 export const Cohort = builder.prismaNode('Cohort', {
   id: { field: 'id' },
   nullable: true, // node(id:) answers null for an unknown id
@@ -184,17 +196,10 @@ builder.queryFields((t) => ({
       type: Cohort,
       cursor: 'id',
       description: 'Cohorts, filtered and ordered as asked (by code unless `orderBy` says otherwise).',
-      args: {
-        filter: t.arg({ type: CohortFilter, description: 'Conditions the cohorts must meet.' }),
-        orderBy: t.arg({ type: CohortOrder, description: 'How to order them. Default: CODE.' }),
-      },
+      args: cohortListArgs,
       totalCount: (_parent, { filter }, ctx) => ctx.prisma.cohort.count({ where: cohortWhere(filter, ctx) }),
-      resolve: (query, _root, { filter, orderBy }, ctx) =>
-        ctx.prisma.cohort.findMany({
-          ...query,
-          where: cohortWhere(filter, ctx),
-          orderBy: cohortOrderBy(orderBy),
-        }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.prisma.cohort.findMany({ ...query, ...cohortListQuery(args, ctx) }),
     },
     CohortConnection,
   ),

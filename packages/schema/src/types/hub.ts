@@ -3,10 +3,9 @@ import type { Prisma } from '@maths-hubs/db/client';
 import { builder, namedConnection } from '../builder.ts';
 import {
   CohortConnection,
-  CohortFilter,
-  CohortOrder,
+  cohortListArgs,
+  cohortListQuery,
   cohortOrderBy,
-  cohortWhere,
   recruitingWhere,
 } from './cohort.ts';
 import { SuccessionEvidence } from './enums.ts';
@@ -73,16 +72,10 @@ export const Hub = builder.prismaNode('Hub', {
       {
         description:
           'The cohorts this hub runs, filtered and ordered as asked (by code unless told otherwise).',
-        args: {
-          filter: t.arg({ type: CohortFilter, description: 'Conditions the cohorts must meet.' }),
-          orderBy: t.arg({ type: CohortOrder, description: 'How to order them. Default: CODE.' }),
-        },
+        args: cohortListArgs,
         cursor: 'id',
         totalCount: true,
-        query: ({ filter, orderBy }, ctx) => ({
-          where: cohortWhere(filter, ctx),
-          orderBy: cohortOrderBy(orderBy),
-        }),
+        query: cohortListQuery,
       },
       CohortConnection,
     ),

@@ -4,14 +4,7 @@ import type { Prisma } from '@maths-hubs/db/client';
 import { builder, namedConnection } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { academicYearOf } from '../scalars.ts';
-import {
-  CohortConnection,
-  CohortFilter,
-  CohortOrder,
-  cohortOrderBy,
-  cohortWhere,
-  recruitingWhere,
-} from './cohort.ts';
+import { CohortConnection, cohortListArgs, cohortListQuery, recruitingWhere } from './cohort.ts';
 import {
   EligibilityCheck,
   FundingPayer,
@@ -195,16 +188,10 @@ export const Programme = builder.prismaNode('Programme', {
       'cohorts',
       {
         description: 'Cohorts of this programme, filtered and ordered as asked.',
-        args: {
-          filter: t.arg({ type: CohortFilter, description: 'Conditions the cohorts must meet.' }),
-          orderBy: t.arg({ type: CohortOrder, description: 'How to order them. Default: CODE.' }),
-        },
+        args: cohortListArgs,
         cursor: 'id',
         totalCount: true,
-        query: ({ filter, orderBy }, ctx) => ({
-          where: cohortWhere(filter, ctx),
-          orderBy: cohortOrderBy(orderBy),
-        }),
+        query: cohortListQuery,
       },
       CohortConnection,
     ),
