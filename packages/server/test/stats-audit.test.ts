@@ -4,6 +4,7 @@
 // cell's feasible range, worked out by linear programming from what is shown, must be at least
 // the threshold wide.
 
+import { DIMENSIONS } from '@maths-hubs/schema';
 import {
   type AuditRow,
   type AuditTable,
@@ -32,18 +33,6 @@ const QUERY = `query($groupBy: [StatsDimension!]!, $filter: StatsFilter) {
   }
 }`;
 
-const DIMENSIONS = [
-  'REGION',
-  'HUB',
-  'PROGRAMME',
-  'PROGRAMME_FAMILY',
-  'MASTERY_PHASE',
-  'ACADEMIC_YEAR',
-  'ROLE',
-  'SCHOOL_PHASE',
-  'LOCAL_AUTHORITY',
-  'ENROLMENT_STATUS',
-];
 const GROUPINGS = [
   ...DIMENSIONS.map((d) => [d]),
   ...DIMENSIONS.flatMap((a, i) => DIMENSIONS.slice(i + 1).map((b) => [a, b])),

@@ -4,32 +4,24 @@
 import { Prisma, type PrismaClient } from '@maths-hubs/db/client';
 import type { StatsValues } from './suppression.ts';
 
-export const DIMENSIONS = [
+/** Dimensions of the cohort itself. */
+const OF_COHORTS = [
   'REGION',
   'HUB',
   'PROGRAMME',
   'PROGRAMME_FAMILY',
   'MASTERY_PHASE',
   'ACADEMIC_YEAR',
-  'ROLE',
-  'SCHOOL_PHASE',
-  'LOCAL_AUTHORITY',
-  'ENROLMENT_STATUS',
 ] as const;
+/** Dimensions of a participant's enrolment. */
+const OF_ENROLMENTS = ['ROLE', 'SCHOOL_PHASE', 'LOCAL_AUTHORITY', 'ENROLMENT_STATUS'] as const;
+
+export const DIMENSIONS = [...OF_COHORTS, ...OF_ENROLMENTS] as const;
 export type PublicDimension = (typeof DIMENSIONS)[number];
 /** COHORT groups by cohort: used inside the API for the single-object `stats` fields. */
 export type Dimension = PublicDimension | 'COHORT';
 
-/** Dimensions of the cohort itself; the others describe a participant's enrolment. */
-const COHORT_DIMENSIONS = new Set<Dimension>([
-  'COHORT',
-  'REGION',
-  'HUB',
-  'PROGRAMME',
-  'PROGRAMME_FAMILY',
-  'MASTERY_PHASE',
-  'ACADEMIC_YEAR',
-]);
+const COHORT_DIMENSIONS = new Set<Dimension>(['COHORT', ...OF_COHORTS]);
 
 /** Column of each dimension in the `base` and `cohorts` sets below, and its output name. */
 const COLUMN: Record<Dimension, string> = {
