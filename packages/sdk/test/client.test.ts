@@ -1,23 +1,18 @@
-// The SDK against the real server: every shipped operation, the error paths, retries,
-// cancellation, pagination and persisted operations.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApi, testApi } from '../../server/test/helpers/api.ts';
+import { serveOnLocalPort, type TestApi, testApi } from '../../server/test/helpers/api.ts';
 import { testDbKind } from '../../server/test/helpers/fixtures.ts';
+import { applicationForm } from '../../server/test/helpers/forms.ts';
 import { createClient, GraphQLRequestError, HttpError, HubsDocument, NetworkError } from '../src/index.ts';
 
 let api: TestApi;
-let server: Server;
+let closeServer: (() => Promise<void>) | undefined;
 let url: string;
 beforeAll(async () => {
   api = await testApi();
-  server = createServer(api.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  ({ url, close: closeServer } = await serveOnLocalPort(api.app));
 });
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await closeServer?.();
   await api?.close();
 });
 
@@ -68,16 +63,7 @@ describe(`SDK against the server (${testDbKind()})`, () => {
     });
     expect(progression.progression.toYear).toBe('2024/25');
     const result = await client.submitApplication({
-      input: {
-        cohortCode: 'NO-SUCH-COHORT',
-        schoolUrn: '1',
-        contactTelephone: '0121 496 0000',
-        headteacher: { name: 'H', email: 'h@x.org' },
-        headOfDepartment: { name: 'D', email: 'd@x.org', trn: 'UQT' },
-        advocates: [],
-        statement: 'We would like to take part.',
-        commitmentsConfirmed: true,
-      },
+      input: applicationForm('NO-SUCH-COHORT', '1'),
     });
     // userErrors are data, with the path of each field, never thrown
     expect(result.submitApplication.application).toBeNull();

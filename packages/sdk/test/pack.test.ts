@@ -1,26 +1,22 @@
 // The packed tarball installs with plain npm into an empty project and works from ESM and CommonJS.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApi, testApi } from '../../server/test/helpers/api.ts';
+import { serveOnLocalPort, type TestApi, testApi } from '../../server/test/helpers/api.ts';
 import { testDbKind } from '../../server/test/helpers/fixtures.ts';
 
 const sdk = join(import.meta.dirname, '..');
 let api: TestApi;
-let server: Server;
+let closeServer: (() => Promise<void>) | undefined;
 let url: string;
 let project: string;
 
 beforeAll(async () => {
   api = await testApi();
-  server = createServer(api.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  ({ url, close: closeServer } = await serveOnLocalPort(api.app));
   const out = await mkdtemp(join(tmpdir(), 'mh-sdk-pack-'));
   execFileSync('pnpm', ['run', 'build'], { cwd: sdk, stdio: 'ignore' });
   execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: sdk, stdio: 'ignore' });
@@ -33,7 +29,7 @@ beforeAll(async () => {
   });
 }, 180_000);
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await closeServer?.();
   await api?.close();
 });
 

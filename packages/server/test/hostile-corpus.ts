@@ -2,6 +2,8 @@
 // The test (limits.test.ts) sends each case and checks: no 5xx; a clear 4xx or GraphQL error;
 // for what the limits refuse, no execution and no SQL at all; and the database unchanged.
 
+import { applicationForm } from './helpers/forms.ts';
+
 export interface HostileCase {
   name: string;
   method?: 'GET' | 'POST';
@@ -267,16 +269,11 @@ export const HOSTILE_CASES: HostileCase[] = [
       query:
         'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { userErrors { code } } }',
       variables: {
-        input: {
-          cohortCode: 'WM1\u0007',
-          schoolUrn: '100000\u001b',
+        input: applicationForm('WM1\u0007', '100000\u001b', {
           contactTelephone: '0\u0008',
           headteacher: { name: 'A\u0001', email: 'a@b.c' },
-          headOfDepartment: { name: 'B', email: 'b@b.c', trn: '1234567' },
-          advocates: [],
           statement: 'S\u0000',
-          commitmentsConfirmed: true,
-        },
+        }),
       },
     },
     expect: { ...BAD_INPUT, message: /control character/ },

@@ -2,7 +2,6 @@
 // private one on a spare port that the test stops and starts to show failing open and recovering).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../sdk/src/index.ts';
@@ -10,7 +9,7 @@ import { DEFAULT_LIMITS, type Limits } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { COHORT_STATS_QUERY } from '../src/reports.ts';
 import { createSharedState, type SharedState } from '../src/shared-state.ts';
-import { type TestApi, testApi } from './helpers/api.ts';
+import { serveOnLocalPort, type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -240,19 +239,17 @@ describe('Redis going away and coming back (a private redis-server)', () => {
 
 describe(`the SDK and a 429 (${testDbKind()})`, () => {
   let api: TestApi;
-  let server: Server;
+  let closeServer: (() => Promise<void>) | undefined;
   let url: string;
   beforeAll(async () => {
     // A one-second window: the SDK's retry after Retry-After then finds the budget full again.
     api = await testApi({
       limits: { ...limits(120), rate: { windowSeconds: 1, budgets: { ...limits(120).rate!.budgets } } },
     });
-    server = createServer(api.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    ({ url, close: closeServer } = await serveOnLocalPort(api.app));
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await closeServer?.();
     await api?.close();
   });
 

@@ -1,6 +1,6 @@
 // Enrolment: a participant in a cohort, in a role, for a school. Visible to the cohort's hub staff
 // and national admins.
-import { canSeeCohortRecord } from '../access.ts';
+import { canSeeCohortRecord, visibleEnrolments } from '../access.ts';
 import { audit } from '../audit.ts';
 import { builder, namedConnection } from '../builder.ts';
 import type { Context } from '../context.ts';
@@ -34,6 +34,12 @@ export const Enrolment = builder.prismaNode('Enrolment', {
 });
 
 export const EnrolmentConnection = namedConnection(Enrolment, 'Enrolment', 'enrolments');
+
+/** The enrolments a person's or a school's list shows this viewer, in a stable order. */
+export const visibleEnrolmentsQuery = (_args: unknown, ctx: Context) => ({
+  where: visibleEnrolments(ctx),
+  orderBy: { id: 'asc' as const },
+});
 
 // ───────────── mutation: updateEnrolmentStatus ─────────────
 

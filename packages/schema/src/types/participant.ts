@@ -1,9 +1,9 @@
 // Participant: a teacher, leader or teaching assistant. Personal data: national admins see
 // everyone, hub staff see their own hub's people, nobody else sees people — on every path.
 import type { Prisma } from '@maths-hubs/db/client';
-import { canSeeParticipant, visibleEnrolments, visibleParticipants } from '../access.ts';
+import { canSeeParticipant, visibleParticipants } from '../access.ts';
 import { builder, namedConnection } from '../builder.ts';
-import { EnrolmentConnection } from './enrolment.ts';
+import { EnrolmentConnection, visibleEnrolmentsQuery } from './enrolment.ts';
 import { EnrolmentRole } from './enums.ts';
 
 export const Participant = builder.prismaNode('Participant', {
@@ -40,10 +40,7 @@ export const Participant = builder.prismaNode('Participant', {
         description: 'The cohorts they take part in (for hub staff: their own hub’s cohorts).',
         cursor: 'id',
         totalCount: true,
-        query: (_args, ctx) => ({
-          where: visibleEnrolments(ctx),
-          orderBy: { id: 'asc' },
-        }),
+        query: visibleEnrolmentsQuery,
       },
       EnrolmentConnection,
     ),

@@ -2,9 +2,8 @@
 import type { Prisma } from '@maths-hubs/db/client';
 import { URN } from '@maths-hubs/db/domain';
 import { GraphQLError } from 'graphql';
-import { visibleEnrolments } from '../access.ts';
 import { builder, namedConnection } from '../builder.ts';
-import { EnrolmentConnection } from './enrolment.ts';
+import { EnrolmentConnection, visibleEnrolmentsQuery } from './enrolment.ts';
 import { SchoolPhase, SchoolType } from './enums.ts';
 
 export const SchoolFilter = builder.inputType('SchoolFilter', {
@@ -67,10 +66,7 @@ export const School = builder.prismaNode('School', {
         unauthorizedResolver: () => null,
         cursor: 'id',
         totalCount: true,
-        query: (_args, ctx) => ({
-          where: visibleEnrolments(ctx),
-          orderBy: { id: 'asc' },
-        }),
+        query: visibleEnrolmentsQuery,
       },
       EnrolmentConnection,
     ),

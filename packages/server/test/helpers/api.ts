@@ -1,4 +1,6 @@
 // A test API: the Yoga app over a seeded test database, with an API key for every role.
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { hashApiKeySecret } from '@maths-hubs/schema';
 import { DEFAULT_LIMITS } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -85,3 +87,11 @@ export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>
 }
 
 export type TestApi = Awaited<ReturnType<typeof testApi>>;
+
+/** Serves a handler (the app) over real HTTP on a free local port: its /graphql URL, and a close. */
+export async function serveOnLocalPort(handler: RequestListener) {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

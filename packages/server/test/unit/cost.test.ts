@@ -5,6 +5,7 @@ import { isObjectType, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { operationDocuments } from '../../../sdk/scripts/documents.ts';
 import { DEFAULT_LIMITS } from '../../src/config.ts';
+import { applicationForm } from '../helpers/forms.ts';
 
 const cost = (query: string, variableValues: Record<string, unknown> = {}) =>
   operationCost({ schema, document: parse(query), variableValues, contextValue: {} });
@@ -23,16 +24,7 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
   Regions: {},
   SchoolSearch: { search: 'academy', first: 100 },
   SubmitApplication: {
-    input: {
-      cohortCode: 'X',
-      schoolUrn: '100000',
-      contactTelephone: '0',
-      headteacher: { name: 'a', email: 'a@b.c' },
-      headOfDepartment: { name: 'a', email: 'a@b.c', trn: '1234567' },
-      advocates: [],
-      statement: 's',
-      commitmentsConfirmed: true,
-    },
+    input: applicationForm('X', '100000'),
   },
   Tour: {},
   Viewer: {},
