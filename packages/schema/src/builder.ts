@@ -140,3 +140,6 @@ export function namedConnection(type: any, name: string, plural: string) {
     { name: `${name}Edge`, description: `One of the ${plural} in a page, with its cursor.` },
   );
 }
+
+/** The builder's type parameters, for helpers that take Pothos's field builders. */
+export type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;

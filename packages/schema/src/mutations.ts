@@ -1,15 +1,13 @@
 // The mutation kit: every mutation answers with a payload of its result and `userErrors`, finds
 // what it changes by global ID with the same NOT_FOUND and FORBIDDEN answers, and turns a unique
 // key broken by a concurrent request into DUPLICATE. Input rules live in ./rules/, pure.
-import type { FieldMap, ObjectRef, SchemaTypes } from '@pothos/core';
+import type { FieldMap, ObjectRef } from '@pothos/core';
 import { canManageHub } from './access.ts';
 import { decodeId } from './audit.ts';
-import { builder } from './builder.ts';
+import { builder, type Types } from './builder.ts';
 import type { Context } from './context.ts';
 import { type InputPath, notFound, type UserErrorShape, userError } from './rules/user-errors.ts';
 import { UserError } from './types/user-error.ts';
-
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
 
 /** A payload: the changed object under `key` (absent when the input was refused), and userErrors. */
 export type Payload<Key extends string, Row> = { [K in Key]?: Row | null } & { userErrors: UserErrorShape[] };

@@ -2,7 +2,7 @@
 // open to anyone (a hub website's form). The form's own rules: ../rules/application-form.ts.
 import type { Prisma } from '@maths-hubs/db/client';
 import { audit } from '../audit.ts';
-import { builder } from '../builder.ts';
+import { builder, type Types } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { rejected, unlessDuplicate } from '../mutations.ts';
 import { checkApplicationForm } from '../rules/application-form.ts';
@@ -12,35 +12,35 @@ import { controlCharacterErrors, URN } from '../rules/validation.ts';
 import { startOfDay } from '../scalars.ts';
 import { applicationPayload } from './application.ts';
 
+type InputFields = PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>;
+
+/** Every person on the form has these; teachers also a TRN. */
+const person = (t: InputFields) => ({
+  name: t.string({ required: true, description: 'Their name.' }),
+  email: t.string({ required: true, description: 'Their email address.' }),
+});
+const teacher = (t: InputFields) => ({
+  ...person(t),
+  trn: t.string({
+    required: true,
+    description: 'Teacher Reference Number: 7 digits (RP12/34567 accepted), or UQT.',
+  }),
+});
+
 const PersonInput = builder.inputType('ApplicationPersonInput', {
   description: 'A person named on the form.',
-  fields: (t) => ({
-    name: t.string({ required: true, description: 'Their name.' }),
-    email: t.string({ required: true, description: 'Their email address.' }),
-  }),
+  fields: person,
 });
 
 const HeadOfDepartmentInput = builder.inputType('HeadOfDepartmentInput', {
   description: 'The head of the maths department.',
-  fields: (t) => ({
-    name: t.string({ required: true, description: 'Their name.' }),
-    email: t.string({ required: true, description: 'Their email address.' }),
-    trn: t.string({
-      required: true,
-      description: 'Teacher Reference Number: 7 digits (RP12/34567 accepted), or UQT.',
-    }),
-  }),
+  fields: teacher,
 });
 
 const AdvocateInput = builder.inputType('AdvocateInput', {
   description: 'A Mastery Advocate (participating teacher).',
   fields: (t) => ({
-    name: t.string({ required: true, description: 'Their name.' }),
-    email: t.string({ required: true, description: 'Their email address.' }),
-    trn: t.string({
-      required: true,
-      description: 'Teacher Reference Number: 7 digits (RP12/34567 accepted), or UQT.',
-    }),
+    ...teacher(t),
     yearGroupsTaught: t.string({
       required: true,
       description: 'Year groups they teach, e.g. "Years 7, 8 and 10".',
