@@ -1,4 +1,5 @@
-// Validation of what people type into application forms: plain functions, unit-tested.
+// Formats of what people type into forms (names, e-mail addresses, TRNs, telephone numbers, short
+// texts) as zod schemas, for the rules beside this file; plain functions, unit-tested.
 import { z } from 'zod';
 import { invalid, type UserErrorShape } from './user-errors.ts';
 
