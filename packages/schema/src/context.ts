@@ -17,6 +17,21 @@ export interface Viewer {
 
 export const ANONYMOUS: Viewer = { role: 'ANONYMOUS', hubId: null, apiKeyId: null, label: null };
 
+/** A committed change to a cohort's places, status or dates, as announced to subscribers. */
+export interface CohortChange {
+  id: number;
+  code: string;
+  hubId: number | null;
+}
+
+/** Live updates: what a request announces, and the stream a subscription reads. */
+export interface LiveEvents {
+  /** Records a change, sent to subscribers once the request's response is ready (after commit). */
+  announce(change: CohortChange): void;
+  /** Every change from now on, on every instance; throws when the caller has too many open. */
+  cohortChanges(): AsyncIterableIterator<CohortChange>;
+}
+
 export interface Context {
   prisma: PrismaClient;
   requestId: string;
@@ -30,4 +45,5 @@ export interface Context {
   grants: Set<string>;
   /** Permission refusals of this request's mutations, raised as top-level FORBIDDEN errors too. */
   refusals: string[];
+  live: LiveEvents;
 }

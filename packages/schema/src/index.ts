@@ -8,6 +8,7 @@ import './types/hub.ts';
 import './types/school.ts';
 import './types/programme.ts';
 import './types/cohort.ts';
+import './types/cohort-updates.ts';
 import './types/participant.ts';
 import './types/enrolment.ts';
 import './types/application.ts';
@@ -21,7 +22,7 @@ import './types/progression.ts';
 import './types/audit-log.ts';
 
 export { hashApiKeySecret, newApiKeySecret } from './api-keys.ts';
-export type { Context, Role, Viewer } from './context.ts';
+export type { CohortChange, Context, LiveEvents, Role, Viewer } from './context.ts';
 export { ANONYMOUS } from './context.ts';
 export { createLoaders, type Loaders } from './loaders.ts';
 export { DIMENSIONS, type PublicDimension } from './reporting/cohort-stats.ts';

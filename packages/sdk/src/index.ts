@@ -10,6 +10,7 @@ import {
 import {
   CohortDocument,
   CohortStatsDocument,
+  CohortUpdatedDocument,
   HubPageDocument,
   HubsDocument,
   ProgrammePageDocument,
@@ -46,6 +47,12 @@ type Method<D> =
 
 export type MathsHubsClient = ReturnType<typeof createBaseClient> & {
   [K in keyof Operations]: Method<Operations[K]>;
+} & {
+  /** Live places: yields the cohort after each committed change (give `code` or `hubCode`). */
+  cohortUpdated(
+    variables: VariablesOf<typeof CohortUpdatedDocument>,
+    options?: RequestOptions,
+  ): AsyncGenerator<ResultOf<typeof CohortUpdatedDocument>, void, undefined>;
 };
 
 /** Creates a client. See the README for examples. */
@@ -62,7 +69,9 @@ export function createClient(options: ClientOptions): MathsHubsClient {
         ),
     ]),
   );
-  return { ...base, ...methods } as MathsHubsClient;
+  const cohortUpdated: MathsHubsClient['cohortUpdated'] = (variables, requestOptions) =>
+    base.subscribe(CohortUpdatedDocument, variables, requestOptions);
+  return { ...base, ...methods, cohortUpdated } as MathsHubsClient;
 }
 
 export type { ClientOptions, Document, RequestOptions, ResultOf, VariablesOf } from './client.ts';

@@ -60,6 +60,12 @@ const environment = z.object({
   REQUEST_TIMEOUT_MS: integer(0, 3_600_000).default(20_000),
   RESPONSE_CACHE: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
   RESPONSE_CACHE_TTL_SECONDS: integer(1, 86_400).default(60),
+  MAX_STREAMS_PER_CLIENT: integer(1, 1_000).default(5),
+  METRICS: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
+  METRICS_TOKEN: z
+    .string()
+    .min(32, { error: 'must be at least 32 characters; generate one with `openssl rand -hex 32`' })
+    .optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/.+/, { error: 'must be a Redis URL such as redis://127.0.0.1:6379' })
@@ -67,7 +73,7 @@ const environment = z.object({
 });
 
 /** Variables whose values are secrets: a bad one is described by its length, never echoed. */
-const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
 
 export interface Limits {
   /** `any`: every caller may send any document; `persisted`: callers without a key only the SDK's. */
@@ -87,6 +93,8 @@ export interface Limits {
   statementTimeoutMs: number;
   /** A request still running after this gets a TIMEOUT error (0: none). */
   requestTimeoutMs: number;
+  /** Live streams (subscriptions) one caller may hold open on one instance. */
+  maxStreamsPerCaller: number;
 }
 
 export interface Config {
@@ -109,6 +117,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Seconds a read stays in the response cache (invalidated sooner by mutations); null: off. */
   responseCacheTtlSeconds: number | null;
+  /** GET /metrics: with a token, for its bearers; without, from this machine only. Null: off. */
+  metrics: { token: string | undefined } | null;
 }
 
 /** The limits when nothing is configured: what tests and embedders get from `createApp`. */
@@ -138,6 +148,7 @@ function limitsFrom(e: z.infer<typeof environment>): Limits {
     maxBodyBytes: e.MAX_BODY_BYTES,
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    maxStreamsPerCaller: e.MAX_STREAMS_PER_CLIENT,
   };
 }
 
@@ -192,5 +203,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: limitsFrom(e),
     redisUrl: e.REDIS_URL,
     responseCacheTtlSeconds: e.RESPONSE_CACHE === 'off' ? null : e.RESPONSE_CACHE_TTL_SECONDS,
+    metrics: e.METRICS === 'off' ? null : { token: e.METRICS_TOKEN },
   };
 }

@@ -1,7 +1,14 @@
 // Builds each request's context: the viewer from the API key, fresh loaders, the clock.
 import { timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '@maths-hubs/db/client';
-import { ANONYMOUS, type Context, createLoaders, hashApiKeySecret, type Viewer } from '@maths-hubs/schema';
+import {
+  ANONYMOUS,
+  type Context,
+  createLoaders,
+  hashApiKeySecret,
+  type LiveEvents,
+  type Viewer,
+} from '@maths-hubs/schema';
 import { GraphQLError } from 'graphql';
 
 export interface ContextDeps {
@@ -48,7 +55,12 @@ export async function resolveViewer(authorization: string | null, deps: ContextD
 }
 
 /** The request's context; the viewer was resolved before parsing (plugins/caller.ts). */
-export function buildContext(requestId: string, viewer: Viewer, deps: ContextDeps): Context {
+export function buildContext(
+  requestId: string,
+  viewer: Viewer,
+  deps: ContextDeps,
+  live: LiveEvents,
+): Context {
   return {
     prisma: deps.prisma,
     requestId,
@@ -58,5 +70,6 @@ export function buildContext(requestId: string, viewer: Viewer, deps: ContextDep
     suppressionThreshold: deps.suppressionThreshold,
     grants: new Set(),
     refusals: [],
+    live,
   };
 }

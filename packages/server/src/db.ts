@@ -26,6 +26,8 @@ export interface Database {
   location: string;
   /** Calls `listener` with the text of every SQL statement Prisma sends; returns an unsubscribe. */
   onQuery(listener: (sql: string) => void): () => void;
+  /** The PostgreSQL pool's figures, for metrics; absent for the embedded database. */
+  pool?: Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCount'>;
   migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -221,6 +223,7 @@ export async function openPostgres(url: string, poolSize = 10, statementTimeoutM
     kind: 'postgres',
     prisma,
     onQuery,
+    pool,
     sql,
     location: redactUrl(url),
     migrate: () => applyMigrations(sql),

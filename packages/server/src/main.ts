@@ -66,6 +66,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     limits: config.limits,
     sharedState,
     responseCacheTtlSeconds: config.responseCacheTtlSeconds,
+    metrics: config.metrics,
   });
   const server = createServer(nodeHandler(yoga, config.limits.maxBodyBytes));
   await new Promise<void>((resolve, reject) => {

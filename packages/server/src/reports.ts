@@ -18,6 +18,7 @@ import { coerceInputValue, GraphQLError, type GraphQLInputType, parse } from 'gr
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from './config.ts';
 import { buildContext, type ContextDeps, resolveViewer } from './context.ts';
+import type { LiveHub } from './live-events.ts';
 import type { Logger } from './logger.ts';
 import { identifyCaller, stateOf } from './plugins/caller.ts';
 import { publicError } from './plugins/errors.ts';
@@ -273,12 +274,13 @@ function statsFilter(filter: Record<string, unknown>) {
 
 export interface ReportDeps {
   context: ContextDeps;
+  live: LiveHub;
   limiter: RateLimiter;
   limits: Limits;
   logger: Logger;
 }
 
-export function useReports({ context: deps, limiter, limits, logger }: ReportDeps): Plugin {
+export function useReports({ context: deps, live, limiter, limits, logger }: ReportDeps): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const format = ROUTES[url.pathname];
@@ -301,7 +303,7 @@ export function useReports({ context: deps, limiter, limits, logger }: ReportDep
       try {
         const viewer = await resolveViewer(request.headers.get('authorization'), deps);
         identifyCaller(state, viewer);
-        const ctx = buildContext(state.requestId, viewer, deps);
+        const ctx = buildContext(state.requestId, viewer, deps, live.forRequest(state.caller, []));
         const filter = statsFilter(parsed.filter);
         const variableValues = { groupBy: parsed.groupBy, filter: parsed.filter };
         // Costed and charged as the cohortStats query it equals.

@@ -12,6 +12,7 @@ import { buildContext } from './context.ts';
 import type { Database } from './db.ts';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
 import { useReadiness } from './health.ts';
+import { createLiveHub, useLiveEvents } from './live-events.ts';
 import type { Logger } from './logger.ts';
 import { useCaller } from './plugins/caller.ts';
 import { useCompression } from './plugins/compression.ts';
@@ -19,6 +20,7 @@ import { useDeadline } from './plugins/deadline.ts';
 import { useErrorMasking, useExplainedUnsupportedMediaType } from './plugins/errors.ts';
 import { useHttpCaching } from './plugins/http-cache.ts';
 import { useLimits } from './plugins/limits.ts';
+import { type MetricsPlugin, useMetrics } from './plugins/metrics.ts';
 import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
 import { requestState } from './plugins/request-state.ts';
 import { useCaching } from './plugins/response-cache.ts';
@@ -56,6 +58,8 @@ export interface AppOptions {
   responseCacheTtlSeconds?: number | null;
   /** More Yoga plugins, run after the API's own (instrumentation, tests' counters). */
   plugins?: Plugin<Context>[];
+  /** GET /metrics: for bearers of the token, or without one from this machine only; null (the default here): off. */
+  metrics?: { token: string | undefined } | null;
 }
 
 /**
@@ -94,9 +98,11 @@ export function createApp({
   sharedState = createSharedState(undefined, logger),
   plugins = [],
   responseCacheTtlSeconds = null,
+  metrics = null,
 }: AppOptions) {
   const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold };
   const rateLimiter = createRateLimiter(limits, sharedState, logger);
+  const live = createLiveHub(sharedState, limits.maxStreamsPerCaller);
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -135,7 +141,13 @@ export function createApp({
       const state = requestState(request);
       // useCaller has resolved the viewer before parsing; without it nothing reaches execution.
       if (!state?.viewer) throw new Error('the caller was not resolved before execution');
-      return buildContext(state.requestId, state.viewer, deps);
+      state.announcements = [];
+      return buildContext(
+        state.requestId,
+        state.viewer,
+        deps,
+        live.forRequest(state.caller, state.announcements),
+      );
     },
     plugins: [
       useGraphiQLAssets(),
@@ -169,10 +181,23 @@ export function createApp({
       ...(responseCacheTtlSeconds === null
         ? []
         : useCaching(sharedState.responseCache(), responseCacheTtlSeconds)),
+      // After the cache's invalidation: a subscriber who reads again sees what it was told.
+      useLiveEvents(live),
       useDeadline(limits.requestTimeoutMs),
       useErrorMasking(logger),
-      useReports({ context: deps, limiter: rateLimiter, limits, logger }),
+      useReports({ context: deps, limiter: rateLimiter, limits, logger, live }),
       useReadiness(db.sql, sharedState),
+      ...(metrics
+        ? [
+            useMetrics({
+              token: metrics.token,
+              allowLocal: true,
+              trustProxy: limits.trustProxy,
+              db,
+              openSubscriptions: live.openStreams,
+            }),
+          ]
+        : []),
       ...plugins,
       useHttpCaching(responseCacheTtlSeconds ?? 60, rateLimiter),
       // Last, so that it compresses the response every other plugin has finished.

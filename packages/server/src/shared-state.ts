@@ -5,8 +5,10 @@
 // With REDIS_URL set, several instances share budgets through Redis. If Redis cannot be reached
 // the API keeps answering: it fails open to per-process state, logs it once, and reports itself
 // degraded; when Redis is back, sharing resumes without a restart (ioredis reconnects).
+import { randomUUID } from 'node:crypto';
 import { createRedisCache } from '@envelop/response-cache-redis';
 import { type Cache, createInMemoryCache } from '@graphql-yoga/plugin-response-cache';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from './logger.ts';
@@ -44,6 +46,12 @@ export interface SharedState {
   budget(options: { name: string; points: number; windowSeconds: number }): Budget;
   /** The response cache: in this process, or in Redis (falling back to this process meanwhile). */
   responseCache(): Cache;
+  /**
+   * Where subscription events travel: undefined for this process only (the pub/sub's own
+   * default), or Redis pub/sub, with this process's subscribers served at once even while Redis
+   * is away.
+   */
+  eventTarget(): EventTarget | undefined;
   close(): Promise<void>;
 }
 
@@ -85,6 +93,7 @@ function memoryState(): SharedState {
     budget: ({ name, points, windowSeconds }) =>
       budgetOver(new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }), points),
     responseCache: () => createInMemoryCache({ max: 5_000 }),
+    eventTarget: () => undefined,
     close: async () => {},
   };
 }
@@ -176,8 +185,56 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
         },
       };
     },
+    eventTarget() {
+      // Events are delivered here directly and published for the other instances, each tagged
+      // with this process's origin so that it ignores its own when Redis echoes them back.
+      const origin = randomUUID();
+      const local = new EventTarget();
+      // A connection in subscriber mode; it queues while disconnected and resubscribes on return.
+      const subscriber = new Redis(url, {
+        connectTimeout: 2_000,
+        retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+      });
+      subscriber.on('error', () => {}); // reported by the main connection's handlers
+      connections.push(subscriber);
+      const remote = createRedisEventTarget<CustomEvent>({
+        publishClient: redis,
+        subscribeClient: subscriber,
+      });
+      const channel = (type: string) => `${namespace}:events:${type}`;
+      const relays = new Map<EventListenerOrEventListenerObject, (event: CustomEvent) => void>();
+      const deliver = (listener: EventListenerOrEventListenerObject, event: Event) =>
+        typeof listener === 'function' ? listener(event) : listener.handleEvent(event);
+      return {
+        addEventListener(type: string, listener: EventListenerOrEventListenerObject | null) {
+          if (!listener) return;
+          local.addEventListener(type, listener);
+          const relay = (event: CustomEvent) => {
+            const message = event.detail as { origin?: string; detail?: unknown } | null;
+            if (message && message.origin !== origin)
+              deliver(listener, new CustomEvent(type, { detail: message.detail }));
+          };
+          relays.set(listener, relay);
+          remote.addEventListener(channel(type), relay);
+        },
+        removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null) {
+          if (!listener) return;
+          local.removeEventListener(type, listener);
+          const relay = relays.get(listener);
+          relays.delete(listener);
+          if (relay) remote.removeEventListener(channel(type), relay);
+        },
+        dispatchEvent(event: Event) {
+          const detail = (event as CustomEvent).detail;
+          local.dispatchEvent(new CustomEvent(event.type, { detail }));
+          if (healthy) redis.publish(channel(event.type), JSON.stringify({ origin, detail })).catch(() => {});
+          return true;
+        },
+      };
+    },
     async close() {
       redis.disconnect();
+      for (const connection of connections) connection.disconnect();
     },
   };
 }

@@ -8,6 +8,7 @@ import { builder, namedConnection } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { loadManaged, type Payload, payloadType, rejected } from '../mutations.ts';
 import { invalid, userError } from '../rules/user-errors.ts';
+import { announceCohortChange } from './cohort-updates.ts';
 import { ApplicationStatus } from './enums.ts';
 
 interface Person {
@@ -157,35 +158,48 @@ interface LockedCohort {
  * known to manage that cohort's hub. The lock serialises every decision and withdrawal on one
  * cohort, so each sees the places taken by the one before it (the CHECK on places_taken is the
  * last line of defence). A lock rather than a serialisable transaction with retries: contention is
- * on one row, and waiting for it is simpler and cheaper than re-running whole decisions.
+ * on one row, and waiting for it is simpler and cheaper than re-running whole decisions. When
+ * `fn` says it changed the cohort's places, subscribers hear of it once the transaction commits.
  */
-function withLockedCohort(
+async function withLockedCohort(
   ctx: Context,
   applicationGlobalId: string | number,
   action: string,
-  fn: (tx: Prisma.TransactionClient, id: number, cohort: LockedCohort) => Promise<ApplicationPayload>,
+  fn: (
+    tx: Prisma.TransactionClient,
+    id: number,
+    cohort: LockedCohort,
+  ) => Promise<ApplicationPayload & { placesChanged?: boolean }>,
 ): Promise<ApplicationPayload> {
-  return ctx.prisma.$transaction(
-    async (tx) => {
-      const found = await loadManaged(ctx, {
-        type: 'Application',
-        globalId: applicationGlobalId,
-        path: ['applicationId'],
-        action: `${action} its applications`,
-        load: async (id) => {
-          const [cohort] = await tx.$queryRaw<LockedCohort[]>`
+  let changed: LockedCohort | null = null;
+  const { placesChanged: _, ...payload }: ApplicationPayload & { placesChanged?: boolean } =
+    await ctx.prisma.$transaction(
+      async (tx) => {
+        const found = await loadManaged(ctx, {
+          type: 'Application',
+          globalId: applicationGlobalId,
+          path: ['applicationId'],
+          action: `${action} its applications`,
+          load: async (id) => {
+            const [cohort] = await tx.$queryRaw<LockedCohort[]>`
             SELECT c.id, c.hub_id, c.capacity, c.places_taken, c.code
               FROM cohort c JOIN application a ON a.cohort_id = c.id
              WHERE a.id = ${id}
                FOR UPDATE OF c`;
-          return cohort ? { id, cohort } : null;
-        },
-        hubOf: ({ cohort }) => cohort.hub_id,
-      });
-      return found.userErrors ? rejected(found.userErrors) : fn(tx, found.row.id, found.row.cohort);
-    },
-    { maxWait: 60_000, timeout: 60_000 },
-  );
+            return cohort ? { id, cohort } : null;
+          },
+          hubOf: ({ cohort }) => cohort.hub_id,
+        });
+        if (found.userErrors) return rejected(found.userErrors);
+        const outcome = await fn(tx, found.row.id, found.row.cohort);
+        if (outcome.placesChanged) changed = found.row.cohort;
+        return outcome;
+      },
+      { maxWait: 60_000, timeout: 60_000 },
+    );
+  const cohort = changed as LockedCohort | null; // assigned inside the transaction
+  if (cohort) announceCohortChange(ctx, { id: cohort.id, code: cohort.code, hubId: cohort.hub_id });
+  return payload;
 }
 
 const alreadyDecided = (status: string) =>
@@ -261,7 +275,7 @@ builder.mutationFields((t) => ({
           });
         }
         await recorded({ status: 'ACCEPTED', placesTaken: cohort.places_taken + 1 });
-        return { application: updated, userErrors: [] };
+        return { application: updated, userErrors: [], placesChanged: true };
       }),
   }),
 
@@ -305,7 +319,7 @@ builder.mutationFields((t) => ({
           { status: application.status },
           { status: 'WITHDRAWN' },
         );
-        return { application: updated, userErrors: [] };
+        return { application: updated, userErrors: [], placesChanged: application.status === 'ACCEPTED' };
       }),
   }),
 }));

@@ -11,6 +11,7 @@ import { invalid, notFound } from '../rules/user-errors.ts';
 import { controlCharacterErrors } from '../rules/validation.ts';
 import { startOfDay } from '../scalars.ts';
 import { ApplicationConnection } from './application.ts';
+import { announceCohortChange } from './cohort-updates.ts';
 import { EnrolmentConnection } from './enrolment.ts';
 import { CohortStatus } from './enums.ts';
 
@@ -333,6 +334,7 @@ builder.mutationFields((t) => ({
             });
             return created;
           });
+          announceCohortChange(ctx, cohort);
           return { cohort, userErrors: [] };
         } catch (error) {
           if (brokenUniqueConstraint(error) !== 'cohort_code_key' || attempt >= 10) throw error;
@@ -349,7 +351,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const unprintable = controlCharacterErrors(input);
       if (unprintable.length > 0) return rejected(unprintable);
-      return ctx.prisma.$transaction(async (tx) => {
+      const payload = await ctx.prisma.$transaction(async (tx) => {
         // Locked, so that a change and a decision on the same cohort see each other's places.
         const found = await loadManaged(ctx, {
           type: 'Cohort',
@@ -395,6 +397,9 @@ builder.mutationFields((t) => ({
         );
         return { cohort, userErrors: [] };
       });
+      // Committed: now subscribers may hear of it.
+      if ('cohort' in payload) announceCohortChange(ctx, payload.cohort);
+      return payload;
     },
   }),
 }));

@@ -470,6 +470,14 @@ export type CohortStatsQueryVariables = Exact<{
 
 export type CohortStatsQuery = { cohortStats: { rows: Array<{ cohorts: number | null, schools: number | null, participants: number | null, enrolments: number | null, completed: number | null, withdrawn: number | null, completionRate: number | null, attendanceRate: number | null, placesOffered: number | null, placesFilled: number | null, fundingPence: number | null, fundingPounds: number | null, suppressed: boolean, withheld: Array<StatsMeasure>, notApplicable: Array<StatsMeasure>, final: boolean, key: { programmeFamily: ProgrammeFamily | null, masteryPhase: MasteryPhase | null, academicYear: string | null, role: EnrolmentRole | null, schoolPhase: SchoolPhase | null, localAuthority: string | null, enrolmentStatus: EnrolmentStatus | null, region: { code: string, name: string } | null, hub: { code: string, name: string } | null, programme: { slug: string, name: string } | null } }>, total: { cohorts: number | null, schools: number | null, participants: number | null, enrolments: number | null, completed: number | null, withdrawn: number | null, completionRate: number | null, attendanceRate: number | null, placesOffered: number | null, placesFilled: number | null, fundingPence: number | null, fundingPounds: number | null, suppressed: boolean, withheld: Array<StatsMeasure>, notApplicable: Array<StatsMeasure>, final: boolean } } };
 
+export type CohortUpdatedSubscriptionVariables = Exact<{
+  code?: string | null | undefined;
+  hubCode?: string | null | undefined;
+}>;
+
+
+export type CohortUpdatedSubscription = { cohortUpdated: { id: string, status: CohortStatus, isRecruiting: boolean, placesTaken: number, code: string, name: string, academicYear: string, applicationDeadline: string | null, startsOn: string | null, capacity: number, placesRemaining: number, programme: { slug: string, name: string } } };
+
 export type DeepTourQueryVariables = Exact<{
   hubs?: number | null | undefined;
   cohorts?: number | null | undefined;
@@ -745,6 +753,29 @@ export const CohortStatsDocument = new TypedDocumentString(`
   notApplicable
   final
 }`) as unknown as TypedDocumentString<CohortStatsQuery, CohortStatsQueryVariables>;
+export const CohortUpdatedDocument = new TypedDocumentString(`
+    subscription CohortUpdated($code: String, $hubCode: String) {
+  cohortUpdated(code: $code, hubCode: $hubCode) {
+    id
+    ...CohortSummary
+    status
+    isRecruiting
+    placesTaken
+  }
+}
+    fragment CohortSummary on Cohort {
+  code
+  name
+  academicYear
+  applicationDeadline
+  startsOn
+  capacity
+  placesRemaining
+  programme {
+    slug
+    name
+  }
+}`) as unknown as TypedDocumentString<CohortUpdatedSubscription, CohortUpdatedSubscriptionVariables>;
 export const DeepTourDocument = new TypedDocumentString(`
     query DeepTour($hubs: Int = 5, $cohorts: Int = 5, $enrolments: Int = 5) {
   hubs(first: $hubs) {

@@ -3,6 +3,7 @@
 export const persistedHashes: Record<string, string> = {
   "Cohort": "dba604897c9ca464dddcd0508c7605043d393095cd3c0e66c4378565e372e416",
   "CohortStats": "8b7c5d7819e85de3b29a85dc7d3996911f41401e9a6f6ed4136ccd087069094e",
+  "CohortUpdated": "ec530457d6262a0fd31e5bef57985876fe1d51ec016b9fead7811f748173a799",
   "DeepTour": "ad65a501d00d84262704fef7b1c63e8ab1a14264164d38eddc93d58b49a21f70",
   "HubPage": "6415fb0352dcd0e66acfb6b359914d3216edc655bd6ec75446a90f9cbbac40e7",
   "Hubs": "13c7957f64b187f0a4b2a661cde295799d2d70c2e5c7c4dc7d6cda877aff82c5",

@@ -13,7 +13,14 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { type Context, checkInputValue, checkString, INPUT_LIMITS, operationCost } from '@maths-hubs/schema';
-import { GraphQLError, Kind, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  type ExecutionArgs,
+  type ExecutionResult,
+  GraphQLError,
+  Kind,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.ts';
 import { requestState } from './request-state.ts';
@@ -101,6 +108,26 @@ export function useLimits(limits: Limits): Plugin<Context> {
     propagateOnRejection: true,
     onReject: [armorRejection('tokens', limits.maxTokens)],
   });
+  const checkCost = ({
+    args,
+    setResultAndStopExecution,
+  }: {
+    args: ExecutionArgs;
+    setResultAndStopExecution: (result: ExecutionResult) => void;
+  }) => {
+    const ctx = args.contextValue as Context & { request?: Request };
+    const state = ctx.request ? requestState(ctx.request) : undefined;
+    const keyed = (state?.viewer?.role ?? ctx.viewer.role) !== 'ANONYMOUS';
+    const allowed = keyed ? limits.cost.key : limits.cost.anonymous;
+    // Invalid variables are left for execution to report; they cost nothing.
+    const requested = operationCost({ ...args, contextValue: ctx }) ?? 0;
+    if (state) state.cost = { requested, limit: allowed };
+    if (requested > allowed) {
+      setResultAndStopExecution({
+        errors: [tooComplex('cost', requested, allowed, keyed ? ' with an API key' : ' without an API key')],
+      });
+    }
+  };
   return {
     onParams({ params, setResult }) {
       const problem = checkInputValue(params.variables ?? {});
@@ -113,21 +140,8 @@ export function useLimits(limits: Limits): Plugin<Context> {
       addValidationRule(directivesRule);
       addValidationRule(literalInputRule);
     },
-    onExecute({ args, setResultAndStopExecution }) {
-      const ctx = args.contextValue as Context & { request?: Request };
-      const state = ctx.request ? requestState(ctx.request) : undefined;
-      const keyed = (state?.viewer?.role ?? ctx.viewer.role) !== 'ANONYMOUS';
-      const allowed = keyed ? limits.cost.key : limits.cost.anonymous;
-      // Invalid variables are left for execution to report; they cost nothing.
-      const requested = operationCost(args) ?? 0;
-      if (state) state.cost = { requested, limit: allowed };
-      if (requested > allowed) {
-        setResultAndStopExecution({
-          errors: [
-            tooComplex('cost', requested, allowed, keyed ? ' with an API key' : ' without an API key'),
-          ],
-        });
-      }
-    },
+    // Subscriptions are costed like queries, when they start.
+    onExecute: checkCost,
+    onSubscribe: checkCost,
   };
 }

@@ -7,7 +7,7 @@
 // RateLimit-Limit / -Remaining / -Reset headers. They are added on the way out (onResultProcess),
 // after anything that could cache a body, so they are never stored with one.
 import type { Context, Role } from '@maths-hubs/schema';
-import { GraphQLError } from 'graphql';
+import { type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -76,6 +76,22 @@ export function rateLimited(budget: BudgetResult, requested: number): GraphQLErr
 }
 
 export function useRateLimit(limiter: RateLimiter, limits: Limits): Plugin<Context> {
+  const charge = async ({
+    args,
+    setResultAndStopExecution,
+  }: {
+    args: ExecutionArgs;
+    setResultAndStopExecution: (result: ExecutionResult) => void;
+  }) => {
+    const ctx = args.contextValue as Context & { request?: Request };
+    const state = ctx.request ? requestState(ctx.request) : undefined;
+    if (!state || state.budget) return;
+    const requested = Math.max(state.cost?.requested ?? 0, REFUSAL_COST);
+    const budget = await limiter.charge(ctx.viewer.role, state.caller, requested);
+    if (!budget) return;
+    state.budget = budget;
+    if (!budget.allowed) setResultAndStopExecution({ errors: [rateLimited(budget, requested)] });
+  };
   return {
     // A spent budget is refused before anything can answer, the response cache included.
     async onParams({ request, setResult }) {
@@ -88,16 +104,9 @@ export function useRateLimit(limiter: RateLimiter, limits: Limits): Plugin<Conte
         setResult({ errors: [rateLimited({ ...budget, available: 0 }, REFUSAL_COST)] });
       }
     },
-    async onExecute({ args, setResultAndStopExecution }) {
-      const ctx = args.contextValue as Context & { request?: Request };
-      const state = ctx.request ? requestState(ctx.request) : undefined;
-      if (!state || state.budget) return;
-      const requested = Math.max(state.cost?.requested ?? 0, REFUSAL_COST);
-      const budget = await limiter.charge(ctx.viewer.role, state.caller, requested);
-      if (!budget) return;
-      state.budget = budget;
-      if (!budget.allowed) setResultAndStopExecution({ errors: [rateLimited(budget, requested)] });
-    },
+    // A subscription is charged once, when it starts.
+    onExecute: charge,
+    onSubscribe: charge,
     async onResultProcess({ request, result, setResult }) {
       const state = requestState(request);
       if (!state || isAsyncIterable(result) || Array.isArray(result)) return;

@@ -1,6 +1,6 @@
 // What the plugins learn about one HTTP request and hand on to each other: who is calling, what
 // the operation costs, what was charged. Keyed by the Request, so it is gone with it.
-import type { Viewer } from '@maths-hubs/schema';
+import type { CohortChange, Viewer } from '@maths-hubs/schema';
 import type { BudgetResult } from '../shared-state.ts';
 
 export interface RequestState {
@@ -19,6 +19,8 @@ export interface RequestState {
   mutated?: boolean;
   /** Points this request was charged (given back if it ends as a 304). */
   charged?: number;
+  /** Changes to cohorts this request committed, published to subscribers as its response leaves. */
+  announcements?: CohortChange[];
 }
 
 const states = new WeakMap<Request, RequestState>();

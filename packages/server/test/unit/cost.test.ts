@@ -27,6 +27,7 @@ const VARIABLES: Record<string, Record<string, unknown>> = {
     input: applicationForm('X', '100000'),
   },
   Tour: {},
+  CohortUpdated: { hubCode: 'WM1' },
   Viewer: {},
 };
 /** Operations only a key can use (people, statistics across hubs): checked against a key's limit. */
