@@ -20,7 +20,7 @@ import { useDeadline } from './plugins/deadline.ts';
 import { useErrorMasking, useExplainedUnsupportedMediaType } from './plugins/errors.ts';
 import { useHttpCaching } from './plugins/http-cache.ts';
 import { useLimits } from './plugins/limits.ts';
-import { type MetricsPlugin, useMetrics } from './plugins/metrics.ts';
+import { useMetrics } from './plugins/metrics.ts';
 import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
 import { requestState } from './plugins/request-state.ts';
 import { useCaching } from './plugins/response-cache.ts';
