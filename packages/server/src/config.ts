@@ -25,6 +25,10 @@ const environment = z.object({
       error: 'must be a PostgreSQL connection URL such as postgres://user@localhost:5432/mathshubs',
     })
     .optional(),
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a PostgreSQL connection URL of a streaming replica' })
+    .optional(),
   DATA_DIR: z.string().min(1, { error: 'must not be empty' }).default('./.data'),
   DATABASE_POOL_SIZE: integer(1, 200).default(10),
   MIGRATE_ON_START: booleanFlag.optional(),
@@ -73,7 +77,13 @@ const environment = z.object({
 });
 
 /** Variables whose values are secrets: a bad one is described by its length, never echoed. */
-const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
+const SECRET_VARIABLES = new Set([
+  'ADMIN_API_KEY',
+  'DATABASE_URL',
+  'DATABASE_REPLICA_URL',
+  'REDIS_URL',
+  'METRICS_TOKEN',
+]);
 
 export interface Limits {
   /** `any`: every caller may send any document; `persisted`: callers without a key only the SDK's. */
@@ -102,7 +112,14 @@ export interface Config {
   host: string | undefined;
   database:
     | { kind: 'embedded'; dataDir: string }
-    | { kind: 'postgres'; url: string; poolSize: number; statementTimeoutMs?: number };
+    | {
+        kind: 'postgres';
+        url: string;
+        poolSize: number;
+        statementTimeoutMs?: number;
+        /** A streaming replica for reads that need no fresh write. */
+        replicaUrl?: string | undefined;
+      };
   /** Apply pending migrations at start (always on for the embedded database). */
   migrateOnStart: boolean;
   /** Load the reference and demo data at start when the database is empty. */
@@ -183,6 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ]);
   }
   const embedded = e.DATABASE_URL === undefined;
+  if (embedded && e.DATABASE_REPLICA_URL)
+    throw new ConfigError(['DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database has no replicas']);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -193,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           url: e.DATABASE_URL as string,
           poolSize: e.DATABASE_POOL_SIZE,
           statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
+          replicaUrl: e.DATABASE_REPLICA_URL,
         },
     migrateOnStart: embedded ? true : (e.MIGRATE_ON_START ?? false),
     seedOnStart: e.SEED_ON_START ?? embedded,

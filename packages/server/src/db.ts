@@ -21,6 +21,11 @@ export type { Sql };
 export interface Database {
   kind: 'embedded' | 'postgres';
   prisma: PrismaClient;
+  /**
+   * With DATABASE_REPLICA_URL: reads that need no fresh write (plugins/replica.ts routes them).
+   * Absent otherwise, and for the embedded database.
+   */
+  replica?: { prisma: PrismaClient; sql: Sql; location: string };
   sql: Sql;
   /** Where the data lives, for logs: a directory or a URL without its password. */
   location: string;
@@ -54,18 +59,20 @@ export const isNewDataDir = async (dataDir: string) =>
 export function openDatabase(config: Config['database'], loadDataDir?: Blob): Promise<Database> {
   return config.kind === 'embedded'
     ? openEmbedded(config.dataDir, loadDataDir)
-    : openPostgres(config.url, config.poolSize, config.statementTimeoutMs);
+    : openPostgres(config.url, config.poolSize, config.statementTimeoutMs, config.replicaUrl);
 }
 
-/** A Prisma client that reports each statement it sends (for debug logs and statement counts). */
-function prismaClient(adapter: PrismaPGlite | PrismaPg) {
+/**
+ * A Prisma client that reports each statement it sends (for debug logs and statement counts);
+ * clients of one database (a primary and its replica) share their listeners.
+ */
+function prismaClient(adapter: PrismaPGlite | PrismaPg, listeners = new Set<(sql: string) => void>()) {
   const prisma = new PrismaClient({
     adapter,
     log: [{ emit: 'event', level: 'query' }],
   }) as unknown as PrismaClient & {
     $on(event: 'query', listener: (e: { query: string }) => void): void;
   };
-  const listeners = new Set<(sql: string) => void>();
   prisma.$on('query', (event) => {
     for (const listener of listeners) listener(event.query);
   });
@@ -73,7 +80,7 @@ function prismaClient(adapter: PrismaPGlite | PrismaPg) {
     listeners.add(listener);
     return () => void listeners.delete(listener);
   };
-  return { prisma, onQuery };
+  return { prisma, onQuery, listeners };
 }
 
 // ───────────── embedded PGlite ─────────────
@@ -206,7 +213,7 @@ export function redactUrl(url: string): string {
   }
 }
 
-export async function openPostgres(url: string, poolSize = 10, statementTimeoutMs = 0): Promise<Database> {
+function postgresPool(url: string, poolSize: number, statementTimeoutMs: number) {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -217,19 +224,36 @@ export async function openPostgres(url: string, poolSize = 10, statementTimeoutM
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  return pool;
+}
+
+export async function openPostgres(
+  url: string,
+  poolSize = 10,
+  statementTimeoutMs = 0,
+  replicaUrl?: string,
+): Promise<Database> {
+  const pool = postgresPool(url, poolSize, statementTimeoutMs);
   const sql = poolSql(pool);
-  const { prisma, onQuery } = prismaClient(new PrismaPg(pool));
+  const { prisma, onQuery, listeners } = prismaClient(new PrismaPg(pool));
+  const replicaPool = replicaUrl ? postgresPool(replicaUrl, poolSize, statementTimeoutMs) : undefined;
+  const replica = replicaPool && {
+    prisma: prismaClient(new PrismaPg(replicaPool), listeners).prisma,
+    sql: poolSql(replicaPool),
+    location: redactUrl(replicaUrl!),
+  };
   return {
     kind: 'postgres',
     prisma,
+    replica,
     onQuery,
     pool,
     sql,
     location: redactUrl(url),
     migrate: () => applyMigrations(sql),
     async close() {
-      await prisma.$disconnect();
-      await pool.end();
+      await Promise.all([prisma.$disconnect(), replica?.prisma.$disconnect()]);
+      await Promise.all([pool.end(), replicaPool?.end()]);
     },
   };
 }

@@ -24,6 +24,7 @@ import { identifyCaller, stateOf } from './plugins/caller.ts';
 import { publicError } from './plugins/errors.ts';
 import { tooComplex } from './plugins/limits.ts';
 import { type RateLimiter, rateLimited } from './plugins/rate-limit.ts';
+import type { ReadRouter } from './plugins/replica.ts';
 
 export const WITHHELD = '[c]';
 export const NOT_APPLICABLE = '[z]';
@@ -275,12 +276,14 @@ function statsFilter(filter: Record<string, unknown>) {
 export interface ReportDeps {
   context: ContextDeps;
   live: LiveHub;
+  /** Statistics are read from the replica when it is fresh. */
+  reads: ReadRouter;
   limiter: RateLimiter;
   limits: Limits;
   logger: Logger;
 }
 
-export function useReports({ context: deps, live, limiter, limits, logger }: ReportDeps): Plugin {
+export function useReports({ context: deps, live, reads, limiter, limits, logger }: ReportDeps): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const format = ROUTES[url.pathname];
@@ -303,7 +306,13 @@ export function useReports({ context: deps, live, limiter, limits, logger }: Rep
       try {
         const viewer = await resolveViewer(request.headers.get('authorization'), deps);
         identifyCaller(state, viewer);
-        const ctx = buildContext(state.requestId, viewer, deps, live.forRequest(state.caller, []));
+        const prisma = await reads.forRead();
+        const ctx = buildContext(
+          state.requestId,
+          viewer,
+          { ...deps, prisma },
+          live.forRequest(state.caller, []),
+        );
         const filter = statsFilter(parsed.filter);
         const variableValues = { groupBy: parsed.groupBy, filter: parsed.filter };
         // Costed and charged as the cohortStats query it equals.

@@ -22,6 +22,7 @@ import { useHttpCaching } from './plugins/http-cache.ts';
 import { useLimits } from './plugins/limits.ts';
 import { useMetrics } from './plugins/metrics.ts';
 import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
+import { createReadRouter, useReplicaRouting } from './plugins/replica.ts';
 import { requestState } from './plugins/request-state.ts';
 import { useCaching } from './plugins/response-cache.ts';
 import { COHORT_STATS_HASH, COHORT_STATS_QUERY, useReports } from './reports.ts';
@@ -103,6 +104,7 @@ export function createApp({
   const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold };
   const rateLimiter = createRateLimiter(limits, sharedState, logger);
   const live = createLiveHub(sharedState, limits.maxStreamsPerCaller);
+  const reads = createReadRouter(db, sharedState, logger);
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -177,6 +179,8 @@ export function createApp({
       }),
       useLimits(limits),
       useRateLimit(rateLimiter, limits),
+      // Before the cache: a write's position is noted before cached reads are invalidated.
+      useReplicaRouting(reads),
       // After the key check and the budget, before parsing: a hit skips everything after.
       ...(responseCacheTtlSeconds === null
         ? []
@@ -185,7 +189,7 @@ export function createApp({
       useLiveEvents(live),
       useDeadline(limits.requestTimeoutMs),
       useErrorMasking(logger),
-      useReports({ context: deps, limiter: rateLimiter, limits, logger, live }),
+      useReports({ context: deps, limiter: rateLimiter, limits, logger, live, reads }),
       useReadiness(db.sql, sharedState),
       ...(metrics
         ? [

@@ -52,6 +52,10 @@ export interface SharedState {
    * is away.
    */
   eventTarget(): EventTarget | undefined;
+  /** Records the primary's WAL position after a write (the greatest one seen is kept). */
+  noteWrite(lsn: number): Promise<void>;
+  /** The WAL position of the latest write any instance noted (0: none); throws when unknown. */
+  lastWrite(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -88,7 +92,12 @@ function budgetOver(limiter: RateLimiterMemory | RateLimiterRedis, points: numbe
 }
 
 function memoryState(): SharedState {
+  let lastWrite = 0;
   return {
+    noteWrite: async (lsn) => {
+      lastWrite = Math.max(lastWrite, lsn);
+    },
+    lastWrite: async () => lastWrite,
     status: () => ({ store: 'memory', healthy: true }),
     budget: ({ name, points, windowSeconds }) =>
       budgetOver(new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }), points),
@@ -126,8 +135,21 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
   redis.on('end', () => {
     healthy = false;
   });
+  const lastWriteKey = `${namespace}:last-write-lsn`;
   return {
     status: () => ({ store: 'redis', healthy }),
+    async noteWrite(lsn) {
+      // Keeps the greatest position, whatever order concurrent writers report in.
+      await redis.eval(
+        "local c = redis.call('GET', KEYS[1]) if not c or tonumber(c) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end",
+        1,
+        lastWriteKey,
+        String(lsn),
+      );
+    },
+    async lastWrite() {
+      return Number((await redis.get(lastWriteKey)) ?? 0);
+    },
     budget: ({ name, points, windowSeconds }) =>
       budgetOver(
         new RateLimiterRedis({

@@ -17,6 +17,8 @@ export interface RequestState {
   refused?: boolean;
   /** A mutation ran: cached reads are invalidated before the response leaves. */
   mutated?: boolean;
+  /** A mutation ran: the primary's position is noted for replica reads before the response leaves. */
+  wrote?: boolean;
   /** Points this request was charged (given back if it ends as a 304). */
   charged?: number;
   /** Changes to cohorts this request committed, published to subscribers as its response leaves. */
