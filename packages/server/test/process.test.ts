@@ -1,50 +1,30 @@
 // The server as a process: the data-directory lock and graceful shutdown (embedded database).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataDirLockedError, openEmbedded } from '../src/db.ts';
 import { snapshotPath } from '../src/snapshot.ts';
 import { testDatabase, testDbKind } from './helpers/fixtures.ts';
+import { startServerProcess } from './helpers/server-process.ts';
 
-const root = resolve(import.meta.dirname, '../../..');
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
 });
 
 function startServer(dataDir: string, port = 0, env: Record<string, string> = {}) {
-  // As `pnpm start` runs it: the bundled server (built by the global setup).
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      SEED_ON_START: 'false',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: '',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = startServerProcess({
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    SEED_ON_START: 'false',
+    DATABASE_URL: '',
+    ...env,
   });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const ready = new Promise<string>((resolveReady, reject) => {
-    child.stdout!.on('data', () => {
-      const match = /GraphiQL at (http:\/\/\S+)\/graphql/.exec(stdout);
-      if (match) resolveReady(match[1]!);
-    });
-    exited.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-  });
-  ready.catch(() => {}); // a server expected to fail is awaited through `exited` instead
-  return { child, ready, exited, output: () => ({ stdout, stderr }) };
+  children.push(server.child);
+  return server;
 }
 
 describe.runIf(testDbKind() === 'embedded')('the server process (embedded)', () => {
