@@ -199,6 +199,7 @@ export function createApp({
               trustProxy: limits.trustProxy,
               db,
               openSubscriptions: live.openStreams,
+              sharedState: () => sharedState.status(),
             }),
           ]
         : []),

@@ -13,6 +13,7 @@ import { serveOnLocalPort, type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const METRICS_TOKEN = 'a-metrics-token-of-32-characters-at-least';
 const QUERY = '{ hubs(first: 10) { nodes { code } } }'; // costs 1 + 10 + 0 = 11
 
 /** Small budgets so a test can spend them; each test uses its own client address. */
@@ -201,9 +202,15 @@ describe('Redis going away and coming back (a private redis-server)', () => {
     port = await freePort();
     await start();
     shared = createSharedState(`redis://127.0.0.1:${port}`, createLogger('silent'), namespace());
-    api = await testApi({ limits: limits(50), sharedState: shared });
+    api = await testApi({ limits: limits(50), sharedState: shared, metrics: { token: METRICS_TOKEN } });
     expect(await until(() => shared.status().healthy)).toBe(true);
   });
+  const sharedStateGauge = async () => {
+    const response = await api.app.fetch('http://localhost/metrics', {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    return /^mathshubs_shared_state_healthy\{store="redis"\} (\d)/m.exec(await response.text())?.[1];
+  };
   afterAll(async () => {
     await api?.close();
     await shared?.close();
@@ -222,6 +229,25 @@ describe('Redis going away and coming back (a private redis-server)', () => {
     const ready = await api.app.fetch('http://localhost/readyz');
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as any).sharedState).toMatch(/degraded/);
+    expect(await sharedStateGauge()).toBe('0');
+    // Live events still reach this instance's own subscribers.
+    const cohort = (await api.ok('{ cohorts(first: 1) { nodes { id code capacity } } }')).cohorts.nodes[0];
+    const stream = createClient({
+      url: 'http://localhost/graphql',
+      fetch: api.app.fetch as typeof fetch,
+    }).cohortUpdated({
+      code: cohort.code,
+    });
+    const event = stream.next();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await api.ok(
+      'mutation($input: UpdateCohortInput!) { updateCohort(input: $input) { userErrors { code } } }',
+      { input: { cohortId: cohort.id, capacity: cohort.capacity + 1 } },
+      'admin',
+    );
+    const received = await event;
+    expect(!received.done && received.value.cohortUpdated.code).toBe(cohort.code);
+    await stream.return();
     // Per-process budgets still bound a caller while Redis is away.
     let refused = false;
     for (let i = 0; i < 6 && !refused; i++) refused = (await post(api, address)).response.status === 429;
@@ -231,6 +257,7 @@ describe('Redis going away and coming back (a private redis-server)', () => {
     expect(await until(() => shared.status().healthy)).toBe(true);
     const readyAgain = await api.app.fetch('http://localhost/readyz');
     expect(((await readyAgain.json()) as any).sharedState).toBe('redis');
+    expect(await sharedStateGauge()).toBe('1');
     const after = await post(api, freshAddress());
     expect(after.response.status).toBe(200);
     expect(after.response.headers.get('ratelimit-remaining')).toBe('39');

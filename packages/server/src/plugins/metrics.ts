@@ -58,6 +58,8 @@ export interface MetricsOptions {
    * the gauge moves by `subscriptionOpened()` / `subscriptionClosed()`.
    */
   openSubscriptions?: () => number;
+  /** Where shared state lives and whether it is reachable (a Redis outage: per-process state). */
+  sharedState?: () => { store: 'memory' | 'redis'; healthy: boolean };
 }
 
 export type Outcome = 'ok' | 'error' | 'refused';
@@ -181,6 +183,20 @@ export function useMetrics(options: MetricsOptions): MetricsPlugin {
     registers,
     collect() {
       if (openSubscriptions) this.set(openSubscriptions());
+    },
+  });
+
+  const sharedState = options.sharedState;
+  new Gauge({
+    name: 'mathshubs_shared_state_healthy',
+    help: 'Whether shared state (rate budgets, the response cache, live events) is reachable: 0 while Redis is away and this instance runs on its own state.',
+    labelNames: ['store'] as const,
+    registers,
+    collect() {
+      if (!sharedState) return;
+      const { store, healthy } = sharedState();
+      this.reset();
+      this.set({ store }, healthy ? 1 : 0);
     },
   });
 
