@@ -17,12 +17,22 @@ export interface LiveHub {
   publish(changes: CohortChange[]): void;
   /** Streams open on this instance. */
   openStreams(): number;
+  /**
+   * Ends every stream with a SERVICE_UNAVAILABLE error that says to subscribe again (another
+   * instance answers), so that a stopping instance is not held open by its subscribers.
+   */
+  close(): void;
 }
 
 export function createLiveHub(shared: SharedState, maxStreamsPerCaller: number): LiveHub {
   const pubsub = createPubSub<Channels>({ eventTarget: shared.eventTarget() });
   const open = new Map<string, number>();
   let total = 0;
+  let endAll: (error: GraphQLError) => void = () => {};
+  const ended = new Promise<never>((_resolve, reject) => {
+    endAll = reject;
+  });
+  ended.catch(() => {}); // observed by each stream's next()
 
   /** The changes, counted as one open stream of `caller` until it ends or is closed, started or not. */
   function stream(caller: string): AsyncIterableIterator<CohortChange> {
@@ -38,9 +48,15 @@ export function createLiveHub(shared: SharedState, maxStreamsPerCaller: number):
     };
     return {
       async next() {
-        const result = await changes.next();
-        if (result.done) release();
-        return result;
+        try {
+          const result = await Promise.race([changes.next(), ended]);
+          if (result.done) release();
+          return result;
+        } catch (error) {
+          release();
+          await changes.return(undefined);
+          throw error;
+        }
       },
       async return(value?: unknown) {
         release();
@@ -78,6 +94,16 @@ export function createLiveHub(shared: SharedState, maxStreamsPerCaller: number):
       for (const change of changes) pubsub.publish('cohort-changed', change);
     },
     openStreams: () => total,
+    close() {
+      endAll(
+        new GraphQLError(
+          'This server is restarting: subscribe again in a second (another instance will answer).',
+          {
+            extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 },
+          },
+        ),
+      );
+    },
   };
 }
 

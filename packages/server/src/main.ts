@@ -9,6 +9,7 @@ import {
   isNewDataDir,
   openDatabase,
 } from './db.ts';
+import { createLiveHub } from './live-events.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createApp, nodeHandler } from './server.ts';
 import { createSharedState } from './shared-state.ts';
@@ -58,7 +59,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
 
   const sharedState = createSharedState(config.redisUrl, logger);
+  const live = createLiveHub(sharedState, config.limits.maxStreamsPerCaller);
   const yoga = createApp({
+    live,
     db,
     logger,
     adminApiKey: config.adminApiKey,
@@ -79,7 +82,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      // Stop accepting, let in-flight requests finish (bounded), then close the database.
+      // Stop accepting, end live streams (their clients subscribe again elsewhere), let in-flight
+      // requests finish (bounded), then close the database.
+      live.close();
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timeout = new Promise<'timeout'>((resolve) =>

@@ -12,7 +12,7 @@ import { buildContext } from './context.ts';
 import type { Database } from './db.ts';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
 import { useReadiness } from './health.ts';
-import { createLiveHub, useLiveEvents } from './live-events.ts';
+import { createLiveHub, type LiveHub, useLiveEvents } from './live-events.ts';
 import type { Logger } from './logger.ts';
 import { useCaller } from './plugins/caller.ts';
 import { useCompression } from './plugins/compression.ts';
@@ -59,6 +59,8 @@ export interface AppOptions {
   responseCacheTtlSeconds?: number | null;
   /** More Yoga plugins, run after the API's own (instrumentation, tests' counters). */
   plugins?: Plugin<Context>[];
+  /** Live events (subscriptions); one is made when not given. The process closes it on shutdown. */
+  live?: LiveHub;
   /** GET /metrics: for bearers of the token, or without one from this machine only; null (the default here): off. */
   metrics?: { token: string | undefined } | null;
 }
@@ -100,10 +102,10 @@ export function createApp({
   plugins = [],
   responseCacheTtlSeconds = null,
   metrics = null,
+  live = createLiveHub(sharedState, limits.maxStreamsPerCaller),
 }: AppOptions) {
   const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold };
   const rateLimiter = createRateLimiter(limits, sharedState, logger);
-  const live = createLiveHub(sharedState, limits.maxStreamsPerCaller);
   const reads = createReadRouter(db, sharedState, logger);
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createClient, GraphQLRequestError } from '../../sdk/src/index.ts';
 import { DataDirLockedError, openEmbedded } from '../src/db.ts';
 import { snapshotPath } from '../src/snapshot.ts';
 import { testDatabase, testDbKind } from './helpers/fixtures.ts';
@@ -40,6 +41,31 @@ describe.runIf(testDbKind() === 'embedded')('the server process (embedded)', () 
     expect(second.output().stderr).toContain(dataDir);
     // The first server is unharmed.
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it('ends live streams on SIGTERM with a hint to subscribe again, and stops without waiting for them', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'mh-streams-'));
+    const server = startServer(dataDir, 0, { SHUTDOWN_TIMEOUT_MS: '120000' });
+    const url = await server.ready;
+    const stream = createClient({ url: `${url}/graphql` }).cohortUpdated({ code: 'WM1-ANY' });
+    const ended = stream.next().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    let open = 0;
+    for (let i = 0; i < 100 && open < 1; i++) {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      open = Number(/^mathshubs_subscriptions_active (\d+)/m.exec(metrics)?.[1] ?? 0);
+      if (open < 1) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(open).toBe(1);
+    server.child.kill('SIGTERM');
+    const error = (await ended) as GraphQLRequestError;
+    expect(error).toBeInstanceOf(GraphQLRequestError);
+    expect(error.errors[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(error.message).toMatch(/subscribe again/);
+    expect(await server.exited).toBe(0);
+    expect(server.output().stdout).not.toMatch(/shutdown timeout/);
   });
 
   it('stops on SIGTERM: finishes, closes the database and releases the lock', async () => {
