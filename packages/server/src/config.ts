@@ -64,6 +64,7 @@ const environment = z.object({
   REQUEST_TIMEOUT_MS: integer(0, 3_600_000).default(20_000),
   RESPONSE_CACHE: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
   RESPONSE_CACHE_TTL_SECONDS: integer(1, 86_400).default(60),
+  WEB_CONCURRENCY: integer(1, 64).default(1),
   MAX_STREAMS_PER_CLIENT: integer(1, 1_000).default(5),
   METRICS: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
   METRICS_TOKEN: z
@@ -134,6 +135,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Seconds a read stays in the response cache (invalidated sooner by mutations); null: off. */
   responseCacheTtlSeconds: number | null;
+  /** Worker processes on this machine (PostgreSQL only); 1: this process serves. */
+  workers: number;
   /** GET /metrics: with a token, for its bearers; without, from this machine only. Null: off. */
   metrics: { token: string | undefined } | null;
 }
@@ -200,6 +203,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ]);
   }
   const embedded = e.DATABASE_URL === undefined;
+  if (embedded && e.WEB_CONCURRENCY > 1)
+    throw new ConfigError([
+      'WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database belongs to one process',
+    ]);
   if (embedded && e.DATABASE_REPLICA_URL)
     throw new ConfigError(['DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database has no replicas']);
   return {
@@ -224,5 +231,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     responseCacheTtlSeconds: e.RESPONSE_CACHE === 'off' ? null : e.RESPONSE_CACHE_TTL_SECONDS,
     metrics: e.METRICS === 'off' ? null : { token: e.METRICS_TOKEN },
+    workers: e.WEB_CONCURRENCY,
   };
 }

@@ -7,7 +7,8 @@ export type Logger = pino.Logger;
 export function createLogger(level: Config['logLevel']): Logger {
   return pino({
     level,
-    base: { service: 'maths-hubs-api' },
+    // The pid tells a cluster's workers apart (WEB_CONCURRENCY).
+    base: { service: 'maths-hubs-api', pid: process.pid },
     // Never let a secret reach a log line.
     redact: { paths: ['req.headers.authorization', '*.apiKey', '*.secret'], censor: '[redacted]' },
   });

@@ -1,6 +1,9 @@
 // Start and graceful stop. `pnpm start` runs this file.
+
+import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runPrimary } from './cluster.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import {
   type Database,
@@ -115,6 +118,7 @@ export async function main() {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  if (config.workers > 1 && cluster.isPrimary) process.exit(await runPrimary(config.workers, logger));
   let running: RunningServer;
   try {
     running = await startServer(config, logger);

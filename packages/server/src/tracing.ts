@@ -45,6 +45,14 @@ export function otlpTracingConfigured(env: NodeJS.ProcessEnv = process.env): boo
 let running = false;
 
 /**
+ * A CommonJS package's exports as a dynamic import gives them: named by Node and tsx, but only as
+ * `default` from an esbuild bundle (`pnpm start`).
+ */
+function commonJs<T extends object>(module: T, name: string): T {
+  return name in module ? module : (module as { default: T }).default;
+}
+
+/**
  * Starts tracing when an OTLP endpoint is configured or an exporter is given; null otherwise (and
  * then nothing at all is loaded). Once per process at a time: shut down before starting again.
  */
@@ -55,15 +63,19 @@ export async function startTracing(options: TracingOptions = {}): Promise<Tracin
   running = true;
   try {
     const [sdk, resources, prisma, { useTracing }] = await Promise.all([
-      import('@opentelemetry/sdk-trace-node'),
-      import('@opentelemetry/resources'),
-      import('@prisma/instrumentation'),
+      import('@opentelemetry/sdk-trace-node').then((m) => commonJs(m, 'NodeTracerProvider')),
+      import('@opentelemetry/resources').then((m) => commonJs(m, 'resourceFromAttributes')),
+      import('@prisma/instrumentation').then((m) => commonJs(m, 'PrismaInstrumentation')),
       import('./plugins/tracing.ts'),
     ]);
     const processor = exporter
       ? new sdk.SimpleSpanProcessor(exporter)
       : new sdk.BatchSpanProcessor(
-          new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(),
+          new (
+            await import('@opentelemetry/exporter-trace-otlp-proto').then((m) =>
+              commonJs(m, 'OTLPTraceExporter'),
+            )
+          ).OTLPTraceExporter(),
         );
     const provider = new sdk.NodeTracerProvider({
       // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (the env detector) win over the default name.

@@ -17,12 +17,14 @@
 // (the client address as the rate limiter sees it), and only when `allowLocal`. /metrics is not
 // GraphQL: it is neither counted as a request nor charged to a rate budget.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import cluster from 'node:cluster';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Context } from '@maths-hubs/schema';
 import { getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { clusterMetrics } from '../cluster.ts';
 import type { Database } from '../db.ts';
 import { clientAddress, requestState } from './request-state.ts';
 
@@ -120,6 +122,11 @@ export function useMetrics(options: MetricsOptions): MetricsPlugin {
   const maxOperationNames = options.maxOperationNames ?? 200;
   const tokenDigest = options.token ? digest(options.token) : null;
   const registry = new Registry();
+  if (cluster.isWorker) {
+    // The primary gathers this registry's figures from every worker (prom-client's cluster support).
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([registry]);
+  }
   const registers = [registry];
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
 
@@ -299,7 +306,8 @@ export function useMetrics(options: MetricsOptions): MetricsPlugin {
         );
         return;
       }
-      const text = await registry.metrics();
+      // In a cluster, every worker's figures added up (cluster.ts), whichever worker is scraped.
+      const text = cluster.isWorker ? await clusterMetrics() : await registry.metrics();
       endResponse(
         new fetchAPI.Response(request.method === 'HEAD' ? null : text, {
           status: 200,

@@ -1,18 +1,19 @@
-// OpenTelemetry spans for a request: the HTTP request (a SERVER span, continued from an incoming
+// OpenTelemetry spans for a request: the HTTP request (a SERVER span, continuing an incoming
 // `traceparent` only when told to), graphql.parse, graphql.validate, graphql.execute (or
-// graphql.subscribe), and one span per resolver that waited on something. Database statements
-// come from @prisma/instrumentation (tracing.ts registers it); they nest under the resolver, or
-// under the request for work done before execution (the API-key lookup).
+// graphql.subscribe), and one span per resolver of a query or mutation that waited on something.
+// Database statements come from @prisma/instrumentation (tracing.ts registers it): they nest under
+// the resolver that sent them, or under the request for work done before execution (the API-key
+// lookup).
 //
 // Each phase runs inside Yoga's `instrumentation` wrappers, so its span is the active one for all
 // the asynchronous work it starts: Prisma's spans and pino's log lines (logTraceFields) find it.
 //
-// Resolvers: every field with a resolver of its own (fields read off the parent with graphql's
-// default resolver, and object ids, are skipped) is wrapped once per schema; the wrapper does nothing unless it
-// runs inside a traced execution. A span is kept only when the resolver returned a promise (it
-// waited on I/O, e.g. a query or a loader); a resolver that answered synchronously leaves no span
-// (its span is never ended, so never exported). Resolver spans nest by the GraphQL path
-// (Hub.cohorts under Query.hubs), not only under graphql.execute.
+// Resolvers: every field with a resolver of its own is wrapped, once per schema (skipped: fields
+// read off the parent by graphql's default resolver, and object ids); the wrapper does nothing
+// outside a traced execution. A span is kept only when the resolver returned a promise (it waited
+// on I/O: a query, a loader); one that answered at once leaves none (its span is never ended, so
+// never exported). Resolver spans nest by GraphQL path (each Hub.stats under Query.hubs), not all
+// directly under graphql.execute.
 //
 // The response carries the trace: `x-trace-id` (the trace id, as in the log lines) and
 // `traceparent` (W3C form, the request span's id); `x-request-id` is left as caller.ts sets it.
@@ -211,13 +212,16 @@ function syncPhase(tracer: Tracer, name: string) {
   };
 }
 
-/** An asynchronous phase (execute, subscribe): resolvers under it get spans when it is recorded. */
-function asyncPhase(tracer: Tracer, name: string) {
+/**
+ * An asynchronous phase (execute, subscribe). Resolvers under a recorded execute get spans; not
+ * under subscribe, whose events may go on for hours after its span ended.
+ */
+function asyncPhase(tracer: Tracer, name: string, traceResolvers: boolean) {
   return (_payload: unknown, wrapped: () => Promise<void> | void): Promise<void> | void => {
     const active = context.active();
     if (!trace.getSpan(active)?.isRecording()) return wrapped();
     const span = tracer.startSpan(name, {}, active);
-    const parent = span.isRecording() ? active.setValue(RESOLVER_TRACER, tracer) : active;
+    const parent = traceResolvers && span.isRecording() ? active.setValue(RESOLVER_TRACER, tracer) : active;
     return runInSpan(span, parent, wrapped);
   };
 }
@@ -258,8 +262,8 @@ export function useTracing(tracer: Tracer, options: TracingPluginOptions = {}): 
       },
       parse: syncPhase(tracer, 'graphql.parse'),
       validate: syncPhase(tracer, 'graphql.validate'),
-      execute: asyncPhase(tracer, 'graphql.execute'),
-      subscribe: asyncPhase(tracer, 'graphql.subscribe'),
+      execute: asyncPhase(tracer, 'graphql.execute', true),
+      subscribe: asyncPhase(tracer, 'graphql.subscribe', false),
     },
 
     onValidate() {

@@ -111,4 +111,25 @@ describe('configuration', () => {
     expect(error?.problems).toHaveLength(3);
     expect(error?.message).toMatch(/^Invalid configuration:\n {2}- /);
   });
+
+  it('reads the fleet settings: workers, replica, streams and metrics, each refused where it cannot work', () => {
+    const fleet = loadConfig({
+      DATABASE_URL: 'postgres://db/maths',
+      DATABASE_REPLICA_URL: 'postgres://replica/maths',
+      WEB_CONCURRENCY: '4',
+      MAX_STREAMS_PER_CLIENT: '2',
+      METRICS_TOKEN: 'm'.repeat(32),
+    });
+    expect(fleet.workers).toBe(4);
+    expect(fleet.database).toMatchObject({ kind: 'postgres', replicaUrl: 'postgres://replica/maths' });
+    expect(fleet.limits.maxStreamsPerCaller).toBe(2);
+    expect(fleet.metrics).toEqual({ token: 'm'.repeat(32) });
+    expect(loadConfig({ METRICS: 'off' }).metrics).toBeNull();
+    expect(loadConfig({}).workers).toBe(1);
+    expect(problems({ WEB_CONCURRENCY: '2' })[0]).toMatch(/needs DATABASE_URL/);
+    expect(problems({ DATABASE_REPLICA_URL: 'postgres://replica/maths' })[0]).toMatch(/needs DATABASE_URL/);
+    const secret = problems({ METRICS_TOKEN: 'short' })[0]!;
+    expect(secret).toMatch(/^METRICS_TOKEN must be at least 32 characters.*\(got 5 characters\)$/);
+    expect(secret).not.toContain('short');
+  });
 });
