@@ -4,6 +4,7 @@
 //   pnpm bench cold-start national-seed
 import os from 'node:os';
 import { benchApi } from './api.ts';
+import { benchFleet } from './fleet.ts';
 import { benchLimits } from './limits.ts';
 import { benchColdStart, benchNationalSeed } from './platform.ts';
 import { benchProfile } from './profile.ts';
@@ -24,6 +25,7 @@ nationalUrl.pathname = '/maths_hubs_bench';
 if (run('national-seed')) await benchNationalSeed(adminUrl);
 if (run('api')) await benchApi(nationalUrl.toString());
 if (run('stats')) await benchStats(nationalUrl.toString());
+if (run('fleet')) await benchFleet(nationalUrl.toString());
 if (run('profile')) await benchProfile(nationalUrl.toString());
 // The embedded database only (no PostgreSQL needed).
 if (run('limits')) await benchLimits();

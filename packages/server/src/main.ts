@@ -3,6 +3,8 @@
 import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Context } from '@maths-hubs/schema';
+import type { Plugin } from 'graphql-yoga';
 import { runPrimary } from './cluster.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import {
@@ -17,6 +19,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createApp, nodeHandler } from './server.ts';
 import { createSharedState } from './shared-state.ts';
 import { readSnapshot, writeSnapshot } from './snapshot.ts';
+import { startTracing } from './tracing.ts';
 
 export interface RunningServer {
   url: string;
@@ -26,7 +29,11 @@ export interface RunningServer {
 }
 
 /** Opens the database, prepares it as configured, and serves the API. */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  tracing: Plugin<Context> | null = null,
+): Promise<RunningServer> {
   // A first start on an empty data directory copies today's seeded snapshot, if there is one.
   const snapshot =
     config.database.kind === 'embedded' && config.seedOnStart && (await isNewDataDir(config.database.dataDir))
@@ -65,6 +72,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const live = createLiveHub(sharedState, config.limits.maxStreamsPerCaller);
   const yoga = createApp({
     live,
+    tracing,
     db,
     logger,
     adminApiKey: config.adminApiKey,
@@ -119,9 +127,11 @@ export async function main() {
   }
   const logger = createLogger(config.logLevel);
   if (config.workers > 1 && cluster.isPrimary) process.exit(await runPrimary(config.workers, logger));
+  // Spans only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise the SDK is not even loaded.
+  const tracing = await startTracing({ trustIncomingTraceContext: config.limits.trustProxy });
   let running: RunningServer;
   try {
-    running = await startServer(config, logger);
+    running = await startServer(config, logger, tracing?.plugin ?? null);
   } catch (error) {
     if (error instanceof DataDirLockedError) {
       logger.fatal(error.message);
@@ -137,6 +147,7 @@ export async function main() {
     process.once(signal, async () => {
       logger.info({ signal }, 'shutting down');
       await running.stop();
+      await tracing?.shutdown(); // sends the spans of the drained requests
       logger.info('stopped');
       process.exit(0);
     });

@@ -59,6 +59,8 @@ export interface AppOptions {
   responseCacheTtlSeconds?: number | null;
   /** More Yoga plugins, run after the API's own (instrumentation, tests' counters). */
   plugins?: Plugin<Context>[];
+  /** OpenTelemetry spans (tracing.ts), wrapped around everything; none when not given. */
+  tracing?: Plugin<Context> | null;
   /** Live events (subscriptions); one is made when not given. The process closes it on shutdown. */
   live?: LiveHub;
   /** GET /metrics: for bearers of the token, or without one from this machine only; null (the default here): off. */
@@ -103,6 +105,7 @@ export function createApp({
   responseCacheTtlSeconds = null,
   metrics = null,
   live = createLiveHub(sharedState, limits.maxStreamsPerCaller),
+  tracing = null,
 }: AppOptions) {
   const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold };
   const rateLimiter = createRateLimiter(limits, sharedState, logger);
@@ -128,6 +131,8 @@ export function createApp({
         'ratelimit-limit',
         'ratelimit-remaining',
         'ratelimit-reset',
+        'x-trace-id',
+        'traceparent',
       ],
       maxAge: 86_400,
     },
@@ -154,6 +159,8 @@ export function createApp({
       );
     },
     plugins: [
+      // First, so that the request's span wraps everything the others do.
+      ...(tracing ? [tracing] : []),
       useGraphiQLAssets(),
       useCaller(deps, logger, limits.trustProxy),
       useExplainedUnsupportedMediaType(),

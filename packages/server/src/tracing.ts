@@ -68,15 +68,14 @@ export async function startTracing(options: TracingOptions = {}): Promise<Tracin
       import('@prisma/instrumentation').then((m) => commonJs(m, 'PrismaInstrumentation')),
       import('./plugins/tracing.ts'),
     ]);
-    const processor = exporter
-      ? new sdk.SimpleSpanProcessor(exporter)
-      : new sdk.BatchSpanProcessor(
-          new (
-            await import('@opentelemetry/exporter-trace-otlp-proto').then((m) =>
-              commonJs(m, 'OTLPTraceExporter'),
-            )
-          ).OTLPTraceExporter(),
-        );
+    // Spans one by one to a given exporter; otherwise in batches by OTLP/HTTP (protobuf), which reads
+    // its endpoint, headers, timeout and compression from OTEL_EXPORTER_OTLP_*.
+    let processor: InstanceType<typeof sdk.SimpleSpanProcessor | typeof sdk.BatchSpanProcessor>;
+    if (exporter) processor = new sdk.SimpleSpanProcessor(exporter);
+    else {
+      const otlp = commonJs(await import('@opentelemetry/exporter-trace-otlp-proto'), 'OTLPTraceExporter');
+      processor = new sdk.BatchSpanProcessor(new otlp.OTLPTraceExporter());
+    }
     const provider = new sdk.NodeTracerProvider({
       // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (the env detector) win over the default name.
       resource: resources

@@ -83,7 +83,7 @@ describe(`disclosure audit of cohortStats on the demo data (${testDbKind()})`, (
     expect(tables).toBeGreaterThanOrEqual(GROUPINGS.length);
     // The audit looked at something: the demo data has small groups to protect.
     expect(withheldCells).toBeGreaterThan(100);
-  });
+  }, 240_000); // dozens of tables, each audited by linear programming: slow on a loaded machine
 });
 
 describe(`disclosure audit across levels: hubs, cohorts, programmes, progression (${testDbKind()})`, () => {
