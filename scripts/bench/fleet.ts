@@ -2,6 +2,8 @@
 // (WEB_CONCURRENCY, same machine, same run); the time from a committed change on instance A to
 // the SSE event on instance B (two processes, one PostgreSQL, one Redis); and what /metrics costs
 // on the hub page (METRICS on against off).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -79,22 +81,37 @@ export async function benchFleet(url: string, { connections = 16, seconds = 10, 
     }
   }
 
-  for (const metrics of ['off', 'on']) {
-    const server = await serve(url, port, { METRICS: metrics });
+  // Metrics and traces on the hub page; spans go to a local receiver that accepts and drops them.
+  const receiver = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+  });
+  await new Promise<void>((resolveListen) => receiver.listen(0, '127.0.0.1', resolveListen));
+  const otlp = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  let plain = 0;
+  for (const [label, env] of [
+    ['metrics off, traces off', { METRICS: 'off' }],
+    ['metrics on,  traces off', { METRICS: 'on' }],
+    ['metrics on,  traces on ', { METRICS: 'on', OTEL_EXPORTER_OTLP_ENDPOINT: otlp }],
+  ] as const) {
+    const server = await serve(url, port, env);
     try {
       await hubPageRate(server.url, connections, 2);
       const result = await hubPageRate(server.url, connections, seconds);
+      plain ||= result.requests.average;
       console.log(
-        '  METRICS=%s          %s req/s   p50 %d ms   p99 %d ms',
-        metrics.padEnd(3),
+        '  %s   %s req/s   p50 %d ms   p99 %d ms   %s× both off',
+        label,
         result.requests.average.toFixed(0).padStart(5),
         result.latency.p50,
         result.latency.p99,
+        (result.requests.average / plain).toFixed(2),
       );
     } finally {
       await stop(server.child);
     }
   }
+  receiver.close();
 
   // Two instances sharing Redis: a change through A, its event through B.
   const db = new pg.Client({ connectionString: url });

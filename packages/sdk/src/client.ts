@@ -75,6 +75,27 @@ export function createBaseClient(options: ClientOptions) {
   if (typeof doFetch !== 'function') throw new TypeError('No fetch available: pass `fetch` to createClient.');
   const retries = Math.max(0, Math.floor(options.retries ?? 2));
 
+  /** The JSON body of an operation: a persisted one by its hash alone (the server has the text). */
+  function operationBody(query: string, variables: unknown) {
+    const name = operationName(query);
+    const hash = options.persistedOperations && name ? persistedHashes[name] : undefined;
+    return JSON.stringify(
+      hash
+        ? { operationName: name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }
+        : { query, operationName: name, variables },
+    );
+  }
+
+  function headersFor(accept: string, requestOptions?: RequestOptions): Record<string, string> {
+    return {
+      'content-type': 'application/json',
+      accept,
+      ...options.headers,
+      ...requestOptions?.headers,
+      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    };
+  }
+
   /**
    * Runs any operation. Resolves with `data`; throws GraphQLRequestError (keeping partial data),
    * HttpError or NetworkError. Mutations' `userErrors` come back as data.
@@ -85,26 +106,8 @@ export function createBaseClient(options: ClientOptions) {
       ? [variables?: VariablesOf<D>, options?: RequestOptions]
       : [variables: VariablesOf<D>, options?: RequestOptions]
   ): Promise<ResultOf<D>> {
-    const query = String(document);
-    const name = operationName(query);
-    const hash = options.persistedOperations && name ? persistedHashes[name] : undefined;
-    // A persisted operation is sent by its hash alone; the server looks the text up.
-    const body = JSON.stringify(
-      hash
-        ? {
-            operationName: name,
-            variables: variables ?? {},
-            extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
-          }
-        : { query, operationName: name, variables: variables ?? {} },
-    );
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-      ...options.headers,
-      ...requestOptions?.headers,
-    };
-    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    const body = operationBody(String(document), variables ?? {});
+    const headers = headersFor('application/graphql-response+json, application/json', requestOptions);
 
     for (let attempt = 0; ; attempt++) {
       let response: Response;
@@ -209,30 +212,14 @@ export function createBaseClient(options: ClientOptions) {
     signal: AbortSignal,
     requestOptions?: RequestOptions,
   ): AsyncGenerator<T, void, undefined> {
-    const name = operationName(query);
-    const hash = options.persistedOperations && name ? persistedHashes[name] : undefined;
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-      ...options.headers,
-      ...requestOptions?.headers,
-    };
-    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    const headers = headersFor('text/event-stream', requestOptions);
     let response: Response;
     try {
       response = await doFetch(options.url, {
         method: 'POST',
         headers,
         signal,
-        body: JSON.stringify(
-          hash
-            ? {
-                operationName: name,
-                variables,
-                extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
-              }
-            : { query, operationName: name, variables },
-        ),
+        body: operationBody(query, variables),
       });
     } catch (error) {
       if (signal.aborted) return;

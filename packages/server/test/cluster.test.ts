@@ -70,9 +70,24 @@ describe.runIf(testDbKind() === 'postgres')('a cluster of workers (WEB_CONCURREN
     expect(Number(line?.split(' ').at(-1))).toBe(30);
   });
 
+  it('replaces the workers one by one on SIGHUP, answering all the while', async () => {
+    const before = (server.output().stdout.match(/GraphiQL at/g) ?? []).length;
+    server.child.kill('SIGHUP');
+    const statuses: number[] = [];
+    for (let i = 0; i < 600 && !server.output().stdout.includes('rolling restart done'); i++)
+      statuses.push(await post(base, '{ regions { code } }'));
+    expect(server.output().stdout).toContain('rolling restart done');
+    // Two new workers started; every request during the roll was answered.
+    expect((server.output().stdout.match(/GraphiQL at/g) ?? []).length).toBe(before + 2);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(await post(base, '{ regions { code } }')).toBe(200);
+  });
+
   it('stops every worker on SIGTERM', async () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    expect(server.output().stdout.match(/"msg":"stopped"/g)).toHaveLength(2);
+    // The two of the first generation stopped during the roll, the two of the second now.
+    expect(server.output().stdout.match(/"msg":"stopped"/g)).toHaveLength(4);
   });
 });

@@ -6,7 +6,6 @@
 // server the other tests use is never touched.
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seed } from '@maths-hubs/db/seed/index';
@@ -15,21 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openPostgres } from '../src/db.ts';
 import { createLogger } from '../src/logger.ts';
 import { createApp } from '../src/server.ts';
+import { sparePort } from './helpers/ports.ts';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const ADMIN_API_KEY = 'outage-admin-key-0123456789abcdef0123456789abcdef';
-
-/** A port nobody listens on just now (the server binds it moments later). */
-function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** initdb and pg_ctl refuse to run as root; a missing tool throws here and fails the suite. */
 function asPostgres(tool: string, args: string[]) {

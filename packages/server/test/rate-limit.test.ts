@@ -2,7 +2,6 @@
 // private one on a spare port that the test stops and starts to show failing open and recovering).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../sdk/src/index.ts';
 import { DEFAULT_LIMITS, type Limits } from '../src/config.ts';
@@ -11,6 +10,7 @@ import { COHORT_STATS_QUERY } from '../src/reports.ts';
 import { createSharedState, type SharedState } from '../src/shared-state.ts';
 import { serveOnLocalPort, type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
+import { sparePort } from './helpers/ports.ts';
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const METRICS_TOKEN = 'a-metrics-token-of-32-characters-at-least';
@@ -39,14 +39,6 @@ async function post(api: TestApi, address: string, headers: Record<string, strin
     body: JSON.stringify({ query: QUERY }),
   });
   return { response, body: (await response.json()) as any };
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function until(check: () => boolean | Promise<boolean>, tries = 100) {
@@ -199,7 +191,7 @@ describe('Redis going away and coming back (a private redis-server)', () => {
   };
 
   beforeAll(async () => {
-    port = await freePort();
+    port = await sparePort();
     await start();
     shared = createSharedState(`redis://127.0.0.1:${port}`, createLogger('silent'), namespace());
     api = await testApi({ limits: limits(50), sharedState: shared, metrics: { token: METRICS_TOKEN } });

@@ -13,17 +13,10 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { type Context, checkInputValue, checkString, INPUT_LIMITS, operationCost } from '@maths-hubs/schema';
-import {
-  type ExecutionArgs,
-  type ExecutionResult,
-  GraphQLError,
-  Kind,
-  type ValidationContext,
-  type ValidationRule,
-} from 'graphql';
+import { GraphQLError, Kind, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.ts';
-import { requestState } from './request-state.ts';
+import { type OperationStart, requestState } from './request-state.ts';
 
 type LimitName = 'cost' | 'depth' | 'aliases' | 'tokens' | 'directives';
 
@@ -108,13 +101,7 @@ export function useLimits(limits: Limits): Plugin<Context> {
     propagateOnRejection: true,
     onReject: [armorRejection('tokens', limits.maxTokens)],
   });
-  const checkCost = ({
-    args,
-    setResultAndStopExecution,
-  }: {
-    args: ExecutionArgs;
-    setResultAndStopExecution: (result: ExecutionResult) => void;
-  }) => {
+  const checkCost = ({ args, setResultAndStopExecution }: OperationStart) => {
     const ctx = args.contextValue as Context & { request?: Request };
     const state = ctx.request ? requestState(ctx.request) : undefined;
     const keyed = (state?.viewer?.role ?? ctx.viewer.role) !== 'ANONYMOUS';

@@ -7,12 +7,12 @@
 // RateLimit-Limit / -Remaining / -Reset headers. They are added on the way out (onResultProcess),
 // after anything that could cache a body, so they are never stored with one.
 import type { Context, Role } from '@maths-hubs/schema';
-import { type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Budget, BudgetResult, SharedState } from '../shared-state.ts';
-import { requestState } from './request-state.ts';
+import { type OperationStart, requestState } from './request-state.ts';
 
 /** What a request that never reached execution (refused, malformed) is charged. */
 export const REFUSAL_COST = 1;
@@ -76,13 +76,7 @@ export function rateLimited(budget: BudgetResult, requested: number): GraphQLErr
 }
 
 export function useRateLimit(limiter: RateLimiter, limits: Limits): Plugin<Context> {
-  const charge = async ({
-    args,
-    setResultAndStopExecution,
-  }: {
-    args: ExecutionArgs;
-    setResultAndStopExecution: (result: ExecutionResult) => void;
-  }) => {
+  const charge = async ({ args, setResultAndStopExecution }: OperationStart) => {
     const ctx = args.contextValue as Context & { request?: Request };
     const state = ctx.request ? requestState(ctx.request) : undefined;
     if (!state || state.budget) return;

@@ -1,6 +1,7 @@
 // What the plugins learn about one HTTP request and hand on to each other: who is calling, what
 // the operation costs, what was charged. Keyed by the Request, so it is gone with it.
 import type { CohortChange, Viewer } from '@maths-hubs/schema';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import type { BudgetResult } from '../shared-state.ts';
 
 export interface RequestState {
@@ -47,4 +48,10 @@ export function clientAddress(request: Request, serverContext: unknown, trustPro
     if (last) return last;
   }
   return (serverContext as NodeServerContext | undefined)?.req?.socket?.remoteAddress ?? 'unknown';
+}
+
+/** What an onExecute or onSubscribe hook receives and may answer with: checks run on both. */
+export interface OperationStart {
+  args: ExecutionArgs;
+  setResultAndStopExecution: (result: ExecutionResult) => void;
 }

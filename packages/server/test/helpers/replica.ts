@@ -7,11 +7,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { appendFile, chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { sparePort } from './ports.ts';
 
 const run = promisify(execFile);
 
@@ -28,18 +28,6 @@ function pgBin(): string {
     : [];
   if (!versions[0]) throw new Error('No PostgreSQL binaries found (set PG_BIN to the directory of initdb)');
   return join(root, versions[0], 'bin');
-}
-
-/** A port nobody listens on just now (the server binds it moments later). */
-function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const isRoot = () => process.getuid?.() === 0;
