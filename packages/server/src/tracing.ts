@@ -90,7 +90,13 @@ export async function startTracing(options: TracingOptions = {}): Promise<Tracin
     // this point are traced too.
     const unregisterInstrumentations = prisma.registerInstrumentations({
       tracerProvider: provider,
-      instrumentations: [new prisma.PrismaInstrumentation()],
+      // Each statement and operation, without the client's own serialise and compile steps: they
+      // double the spans of a request and say nothing an operator acts on.
+      instrumentations: [
+        new prisma.PrismaInstrumentation({
+          ignoreSpanTypes: ['prisma:client:serialize', 'prisma:client:compile'],
+        }),
+      ],
     });
     let stopped: Promise<void> | undefined;
     return {

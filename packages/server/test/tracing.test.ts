@@ -138,6 +138,9 @@ describe('tracing to an in-memory exporter', () => {
       expect(descendsFrom(statement, request!, spans)).toBe(true);
     }
     expect(statements.some((s) => descendsFrom(s, hubs[0]!, spans))).toBe(true);
+    // The client's own serialise and compile steps are left out: they only double the spans.
+    expect(named('prisma:client:serialize')).toHaveLength(0);
+    expect(named('prisma:client:compile')).toHaveLength(0);
     expect(named('prisma:client:operation').length).toBeGreaterThan(0);
 
     // A line logged during the request carries the trace.
