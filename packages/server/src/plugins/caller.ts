@@ -3,6 +3,7 @@
 // chosen, and a request id is given. The context and every later plugin read it from here.
 import { randomUUID } from 'node:crypto';
 import type { Context, Viewer } from '@maths-hubs/schema';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
 import { type ContextDeps, resolveViewer } from '../context.ts';
 import type { Logger } from '../logger.ts';
@@ -11,10 +12,15 @@ import { clientAddress, type RequestState, requestState, setRequestState } from 
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** The request id a client sent (if it is safe to echo), or a new one. */
+/**
+ * The request id a client sent (if it is safe to echo); else the request's trace id when it is
+ * traced, so that a log line, a response and a trace are found by one id; else a new one.
+ */
 export function requestIdOf(request: Request): string {
   const given = request.headers.get('x-request-id');
-  return given && REQUEST_ID.test(given) ? given : randomUUID();
+  if (given && REQUEST_ID.test(given)) return given;
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && isSpanContextValid(span) ? span.traceId : randomUUID();
 }
 
 /** The state of a request, created on first sight (any route: GraphQL, CSV, health). */
