@@ -3,17 +3,16 @@
 // Statements per request are counted in-process; throughput and latency are measured over HTTP
 // with autocannon at a fixed concurrency against a separate server process.
 import http from 'node:http';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { operationDocument } from '../../packages/sdk/scripts/documents.ts';
 import { openPostgres } from '../../packages/server/src/db.ts';
 import { createLogger } from '../../packages/server/src/logger.ts';
 import { createApp } from '../../packages/server/src/server.ts';
 import { buildServer } from '../start.mjs';
-import { startAndTime, stop } from './process.ts';
+import { ADMIN_KEY, serveBundled, stop } from './process.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef0123456789abcdef';
+const _root = resolve(import.meta.dirname, '../..');
 
 export const QUERIES = [
   { name: '{ __typename } (ceiling)', query: '{ __typename }', variables: {}, admin: false },
@@ -76,31 +75,12 @@ function wireBytes(url: string, headers: Record<string, string>, body?: string) 
   });
 }
 
-async function serve(url: string, port: number, responseCache: boolean) {
-  // As `pnpm start` runs it (bundled JavaScript), with rate limits off: the bench is one client
-  // sending far more than any budget allows.
-  return startAndTime(
-    [join(root, 'scripts/start.mjs')],
-    {
-      DATABASE_URL: url,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      ADMIN_API_KEY: ADMIN_KEY,
-      DATABASE_POOL_SIZE: '10',
-      RATE_LIMIT: 'off',
-      RESPONSE_CACHE: responseCache ? 'on' : 'off',
-    },
-    port,
-    { path: '/readyz' },
-  );
-}
-
 export async function benchApi(url: string, { connections = 16, seconds = 10 } = {}) {
   await buildServer();
   const statements = await statementsPerRequest(url);
   const port = 4901;
   for (const responseCache of [false, true]) {
-    const server = await serve(url, port, responseCache);
+    const server = await serveBundled(url, port, { RESPONSE_CACHE: responseCache ? 'on' : 'off' });
     console.log(
       `\nRead API over HTTP, response cache ${responseCache ? 'on' : 'off'}: ${connections} concurrent connections, ${seconds} s each, national dataset on PostgreSQL`,
     );

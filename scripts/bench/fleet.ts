@@ -4,36 +4,20 @@
 // on the hub page (METRICS on against off).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { operationDocument } from '../../packages/sdk/scripts/documents.ts';
 import { createClient } from '../../packages/sdk/src/index.ts';
 import { buildServer } from '../start.mjs';
-import { startAndTime, stop } from './process.ts';
+import { ADMIN_KEY, serveBundled, stop } from './process.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdef0123456789abcdef';
+const _root = resolve(import.meta.dirname, '../..');
 const REDIS_URL = `${process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'}/10`;
 const HUB_PAGE = JSON.stringify({ query: operationDocument('HubPage'), variables: { code: 'WM1' } });
 
-function serve(url: string, port: number, env: Record<string, string> = {}) {
-  return startAndTime(
-    [join(root, 'scripts/start.mjs')],
-    {
-      DATABASE_URL: url,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      ADMIN_API_KEY: ADMIN_KEY,
-      DATABASE_POOL_SIZE: '10',
-      RATE_LIMIT: 'off',
-      RESPONSE_CACHE: 'off',
-      ...env,
-    },
-    port,
-    { path: '/readyz' },
-  );
-}
+const serve = (url: string, port: number, env: Record<string, string> = {}) =>
+  serveBundled(url, port, { RESPONSE_CACHE: 'off', ...env });
 
 async function hubPageRate(base: string, connections: number, seconds: number) {
   const result = await autocannon({

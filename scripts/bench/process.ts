@@ -1,6 +1,7 @@
 // Helpers to start a server process and measure it from the outside.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export interface Started {
   child: ChildProcess;
@@ -56,3 +57,27 @@ export async function stop(child: ChildProcess) {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const ADMIN_KEY = 'bench-admin-key-0123456789abcdef0123456789abcdef';
+const root = resolve(import.meta.dirname, '../..');
+
+/**
+ * The server as `pnpm start` runs it (bundled JavaScript) on PostgreSQL, rate limits off (a bench
+ * is one client sending far more than any budget allows); `env` adds or overrides settings.
+ */
+export function serveBundled(url: string, port: number, env: Record<string, string> = {}) {
+  return startAndTime(
+    [join(root, 'scripts/start.mjs')],
+    {
+      DATABASE_URL: url,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ADMIN_API_KEY: ADMIN_KEY,
+      DATABASE_POOL_SIZE: '10',
+      RATE_LIMIT: 'off',
+      ...env,
+    },
+    port,
+    { path: '/readyz' },
+  );
+}

@@ -80,7 +80,8 @@ builder.mutationFields((t) => ({
       if (ctx.viewer.role !== 'NATIONAL_ADMIN') return rejected([forbidden(ctx, FORBIDDEN_MESSAGE)]);
       const errors = parseInput(label, input.label, ['label']).errors;
       const code = input.hubCode?.trim().toUpperCase();
-      const hub = code ? await ctx.prisma.hub.findUnique({ where: { code } }) : null;
+      const hub =
+        input.role === 'HUB_STAFF' && code ? await ctx.prisma.hub.findUnique({ where: { code } }) : null;
       if (input.role === 'HUB_STAFF' && !code)
         errors.push(invalid(['hubCode'], 'A HUB_STAFF key needs the code of its hub, e.g. "WM1".'));
       else if (input.role === 'HUB_STAFF' && !hub)
