@@ -14,7 +14,6 @@ const check = process.argv.includes('--check');
 const COMMITTED = [
   'schema.graphql',
   'packages/sdk/src/generated/graphql.ts',
-  'packages/sdk/src/generated/persisted.ts',
   'packages/sdk/persisted-operations.json',
 ];
 const read = (file: string) => (existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : '');

@@ -90,8 +90,17 @@ export async function buildServer({ force = false } = {}) {
   return true;
 }
 
+/** Rebuilds the widgets and the example dashboard (packages/embed) when a source is newer. */
+export async function buildEmbedIfStale() {
+  const embed = await import('../packages/embed/build.mjs');
+  const built = statSync(join(embed.outdir, 'maths-hubs.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  if (Math.max(...embed.sources.map(newest)) < built) return false;
+  await embed.buildEmbed();
+  return true;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await buildServer();
+  await Promise.all([buildServer(), buildEmbedIfStale()]);
   if (!process.env.DATABASE_URL) {
     // The embedded database is PostgreSQL compiled to WebAssembly. V8's baseline (Liftoff) code
     // is enough for the demo data, and skipping the optimising tier keeps about 90 MiB out of

@@ -1,6 +1,18 @@
 // graphql-codegen: types and string documents for every operation in operations/, from the
 // committed schema.graphql. Run with `pnpm generate` at the root.
+import { createHash } from 'node:crypto';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { type DocumentNode, print } from 'graphql';
+
+/**
+ * Each operation's persisted-query hash, carried by its document (`__meta__.hash`): SHA-256 of
+ * the document as graphql-js prints it, the text the manifest maps the hash back to
+ * (scripts/persisted.ts). The client sends a document by hash only when the document itself
+ * carries one, so a caller's own document is never mistaken for a shipped one.
+ */
+const persistedHash = (document: DocumentNode) => ({
+  hash: createHash('sha256').update(print(document)).digest('hex'),
+});
 
 const config: CodegenConfig = {
   schema: '../../schema.graphql',
@@ -31,6 +43,9 @@ const config: CodegenConfig = {
         },
         useTypeImports: true,
         dedupeFragments: true,
+        // Bundlers may drop the documents a page does not import.
+        pureMagicComment: true,
+        unstable_onExecutableDocumentNode: persistedHash,
       },
     },
   },

@@ -15,6 +15,13 @@ const { cohorts } = await client.recruitingCohorts({ hubCode: 'WM1' });
 document.body.textContent = cohorts.nodes.map((c) => c.name).join('\\n');
 `;
 
+// The smallest page: the core client and the one document it sends.
+const WITH_BASE_CLIENT = `
+import { createBaseClient, RecruitingCohortsDocument } from '@maths-hubs/sdk';
+const { cohorts } = await createBaseClient({ url: '/graphql' }).request(RecruitingCohortsDocument, { hubCode: 'WM1' });
+document.body.textContent = cohorts.nodes.map((c) => c.name).join('\\n');
+`;
+
 const BY_HAND = `
 const query = 'query($hubCode: String) { cohorts(filter: { recruiting: true, hubCode: $hubCode }, orderBy: APPLICATION_DEADLINE) { totalCount nodes { code name applicationDeadline placesRemaining } } }';
 const response = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { hubCode: 'WM1' } }) });
@@ -38,5 +45,9 @@ async function measure(contents: string) {
 }
 
 export async function measureBundles() {
-  return { withSdk: await measure(WITH_SDK), byHand: await measure(BY_HAND) };
+  return {
+    withSdk: await measure(WITH_SDK),
+    withBaseClient: await measure(WITH_BASE_CLIENT),
+    byHand: await measure(BY_HAND),
+  };
 }

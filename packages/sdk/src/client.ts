@@ -1,7 +1,6 @@
 // createClient: typed requests to the Maths Hubs API from browsers, Node ≥ 20 and edge runtimes.
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { type GraphQLErrorEntry, GraphQLRequestError, HttpError, NetworkError } from './errors.ts';
-import { persistedHashes } from './generated/persisted.ts';
 
 /** A typed document (from this SDK or your own codegen) or a plain GraphQL string. */
 // biome-ignore lint/suspicious/noExplicitAny: variance of the decoration's phantom types
@@ -34,7 +33,7 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-interface GraphQLResponse<T> {
+export interface GraphQLResponse<T> {
   data?: T | null;
   errors?: GraphQLErrorEntry[];
 }
@@ -70,31 +69,58 @@ function wait(ms: number, signal?: AbortSignal): Promise<void> {
 
 const operationName = (text: string) => /\b(?:query|mutation|subscription)\s+(\w+)/.exec(text)?.[1];
 
-export function createBaseClient(options: ClientOptions) {
+/**
+ * The hash a document is persisted under. Only the SDK's generated documents carry one (in
+ * `__meta__.hash`, as graphql-codegen's persisted documents do), so a document of the caller's
+ * own, whatever its name, always goes as its text.
+ */
+export function persistedHashOf(document: Document): string | undefined {
+  const hash =
+    typeof document === 'object' ? (document as { __meta__?: { hash?: unknown } }).__meta__?.hash : undefined;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
+/** The client without the shipped methods: `request` and `paginate` any document. */
+export type BaseClient = ReturnType<typeof createBaseClient>;
+
+/** The JSON body of an operation: by its hash alone when persisted (the server has the text). */
+export function operationBody(query: string, variables: unknown, hash: string | undefined): string {
+  const name = operationName(query);
+  return JSON.stringify(
+    hash
+      ? { operationName: name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }
+      : { query, operationName: name, variables },
+  );
+}
+
+export function headersFor(
+  options: ClientOptions,
+  accept: string,
+  requestOptions?: RequestOptions,
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    accept,
+    ...options.headers,
+    ...requestOptions?.headers,
+    ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+  };
+}
+
+export function fetchOf(options: ClientOptions): typeof fetch {
   const doFetch = options.fetch ?? globalThis.fetch;
-  if (typeof doFetch !== 'function') throw new TypeError('No fetch available: pass `fetch` to createClient.');
+  if (typeof doFetch !== 'function')
+    throw new TypeError('No fetch available: pass `fetch` in the client options.');
+  return doFetch;
+}
+
+/**
+ * Creates the core client. Pair it with the documents a page needs
+ * (`request(RecruitingCohortsDocument, { hubCode })`) and a bundler ships only those.
+ */
+export function createBaseClient(options: ClientOptions) {
+  const doFetch = fetchOf(options);
   const retries = Math.max(0, Math.floor(options.retries ?? 2));
-
-  /** The JSON body of an operation: a persisted one by its hash alone (the server has the text). */
-  function operationBody(query: string, variables: unknown) {
-    const name = operationName(query);
-    const hash = options.persistedOperations && name ? persistedHashes[name] : undefined;
-    return JSON.stringify(
-      hash
-        ? { operationName: name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }
-        : { query, operationName: name, variables },
-    );
-  }
-
-  function headersFor(accept: string, requestOptions?: RequestOptions): Record<string, string> {
-    return {
-      'content-type': 'application/json',
-      accept,
-      ...options.headers,
-      ...requestOptions?.headers,
-      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-    };
-  }
 
   /**
    * Runs any operation. Resolves with `data`; throws GraphQLRequestError (keeping partial data),
@@ -106,8 +132,13 @@ export function createBaseClient(options: ClientOptions) {
       ? [variables?: VariablesOf<D>, options?: RequestOptions]
       : [variables: VariablesOf<D>, options?: RequestOptions]
   ): Promise<ResultOf<D>> {
-    const body = operationBody(String(document), variables ?? {});
-    const headers = headersFor('application/graphql-response+json, application/json', requestOptions);
+    let hash = options.persistedOperations ? persistedHashOf(document) : undefined;
+    let body = operationBody(String(document), variables ?? {}, hash);
+    const headers = headersFor(
+      options,
+      'application/graphql-response+json, application/json',
+      requestOptions,
+    );
 
     for (let attempt = 0; ; attempt++) {
       let response: Response;
@@ -133,6 +164,13 @@ export function createBaseClient(options: ClientOptions) {
         payload = JSON.parse(text) as GraphQLResponse<ResultOf<D>>;
       } catch {
         throw new HttpError(response.status, text);
+      }
+      if (hash && payload.errors?.[0]?.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND') {
+        // A server older than this SDK: send the text once instead (not counted as a retry).
+        hash = undefined;
+        body = operationBody(String(document), variables ?? {}, undefined);
+        attempt--;
+        continue;
       }
       if (payload.errors?.length)
         throw new GraphQLRequestError(payload.errors, payload.data ?? null, response.status);
@@ -169,106 +207,5 @@ export function createBaseClient(options: ClientOptions) {
     }
   }
 
-  /**
-   * Runs a subscription over Server-Sent Events, yielding each event's `data` until the server
-   * completes the stream or the caller stops (`break`, `return()` or the signal), which closes
-   * the connection at once, even while waiting for an event. Throws as `request` does; a stream
-   * is not retried.
-   */
-  function subscribe<D extends Document>(
-    document: D,
-    variables: VariablesOf<D>,
-    requestOptions?: RequestOptions,
-  ): AsyncGenerator<ResultOf<D>, void, undefined> {
-    const stop = new AbortController();
-    const abort = () => stop.abort(requestOptions?.signal?.reason);
-    requestOptions?.signal?.addEventListener('abort', abort, { once: true });
-    const events = streamEvents<ResultOf<D>>(String(document), variables, stop.signal, requestOptions);
-    const close = () => {
-      requestOptions?.signal?.removeEventListener('abort', abort);
-      stop.abort();
-    };
-    // A generator's own return() would wait for the pending read: abort first, then return.
-    const subscription: AsyncGenerator<ResultOf<D>, void, undefined> = {
-      next: () => events.next(),
-      return: async (value) => {
-        close();
-        return events.return(value);
-      },
-      throw: async (error) => {
-        close();
-        return events.throw(error);
-      },
-      [Symbol.asyncIterator]() {
-        return subscription;
-      },
-    } as AsyncGenerator<ResultOf<D>, void, undefined>;
-    return subscription;
-  }
-
-  async function* streamEvents<T>(
-    query: string,
-    variables: unknown,
-    signal: AbortSignal,
-    requestOptions?: RequestOptions,
-  ): AsyncGenerator<T, void, undefined> {
-    const headers = headersFor('text/event-stream', requestOptions);
-    let response: Response;
-    try {
-      response = await doFetch(options.url, {
-        method: 'POST',
-        headers,
-        signal,
-        body: operationBody(query, variables),
-      });
-    } catch (error) {
-      if (signal.aborted) return;
-      throw new NetworkError(error);
-    }
-    // Refusals of a stream (a spent budget, too many streams) come as events too, with a 4xx status.
-    if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
-      const text = await response.text();
-      let payload: GraphQLResponse<T> | undefined;
-      try {
-        payload = JSON.parse(text);
-      } catch {}
-      if (payload?.errors?.length) throw new GraphQLRequestError(payload.errors, null, response.status);
-      throw new HttpError(response.status, text);
-    }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      let chunk: ReadableStreamReadResult<string>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        if (signal.aborted) return;
-        throw new NetworkError(error);
-      }
-      if (chunk.done) return;
-      buffer += chunk.value;
-      // Events end with a blank line; "data:" lines carry the payload, ":" lines keep it alive.
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const lines = buffer.slice(0, end).split('\n');
-        buffer = buffer.slice(end + 2);
-        const event =
-          lines
-            .find((l) => l.startsWith('event:'))
-            ?.slice(6)
-            .trim() ?? 'message';
-        const data = lines
-          .filter((l) => l.startsWith('data:'))
-          .map((l) => l.slice(5).trimStart())
-          .join('\n');
-        if (event === 'complete') return;
-        if (!data) continue;
-        const payload = JSON.parse(data) as GraphQLResponse<T>;
-        if (payload.errors?.length)
-          throw new GraphQLRequestError(payload.errors, payload.data ?? null, response.status);
-        if (payload.data) yield payload.data;
-      }
-    }
-  }
-
-  return { request, paginate, subscribe };
+  return { options, request, paginate };
 }

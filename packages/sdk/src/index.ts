@@ -1,8 +1,10 @@
 // @maths-hubs/sdk — the typed client for the Maths Hubs API.
 import {
   type AllOptional,
+  type BaseClient,
   type ClientOptions,
   createBaseClient,
+  type Document,
   type RequestOptions,
   type ResultOf,
   type VariablesOf,
@@ -22,6 +24,7 @@ import {
   SubmitApplicationDocument,
   ViewerDocument,
 } from './generated/graphql.ts';
+import { subscribe } from './subscribe.ts';
 
 /** The operations shipped as methods: `client.<name>(variables)`. */
 const operations = {
@@ -45,9 +48,15 @@ type Method<D> =
     ? (variables?: VariablesOf<D>, options?: RequestOptions) => Promise<ResultOf<D>>
     : (variables: VariablesOf<D>, options?: RequestOptions) => Promise<ResultOf<D>>;
 
-export type MathsHubsClient = ReturnType<typeof createBaseClient> & {
+export type MathsHubsClient = BaseClient & {
   [K in keyof Operations]: Method<Operations[K]>;
 } & {
+  /** Runs any subscription document: see `subscribe`. */
+  subscribe<D extends Document>(
+    document: D,
+    variables: VariablesOf<D>,
+    options?: RequestOptions,
+  ): AsyncGenerator<ResultOf<D>, void, undefined>;
   /** Live places: yields the cohort after each committed change (give `code` or `hubCode`). */
   cohortUpdated(
     variables: VariablesOf<typeof CohortUpdatedDocument>,
@@ -69,12 +78,22 @@ export function createClient(options: ClientOptions): MathsHubsClient {
         ),
     ]),
   );
+  const subscribeTo: MathsHubsClient['subscribe'] = (document, variables, requestOptions) =>
+    subscribe(base, document, variables, requestOptions);
   const cohortUpdated: MathsHubsClient['cohortUpdated'] = (variables, requestOptions) =>
-    base.subscribe(CohortUpdatedDocument, variables, requestOptions);
-  return { ...base, ...methods, cohortUpdated } as MathsHubsClient;
+    subscribe(base, CohortUpdatedDocument, variables, requestOptions);
+  return { ...base, ...methods, subscribe: subscribeTo, cohortUpdated } as MathsHubsClient;
 }
 
-export type { ClientOptions, Document, RequestOptions, ResultOf, VariablesOf } from './client.ts';
+export {
+  type BaseClient,
+  type ClientOptions,
+  createBaseClient,
+  type Document,
+  type RequestOptions,
+  type ResultOf,
+  type VariablesOf,
+} from './client.ts';
 export {
   type GraphQLErrorEntry,
   GraphQLRequestError,
@@ -83,3 +102,4 @@ export {
   NetworkError,
 } from './errors.ts';
 export * from './generated/graphql.ts';
+export { subscribe } from './subscribe.ts';

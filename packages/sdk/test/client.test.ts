@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveOnLocalPort, type TestApi, testApi } from '../../server/test/helpers/api.ts';
 import { testDbKind } from '../../server/test/helpers/fixtures.ts';
 import { applicationForm } from '../../server/test/helpers/forms.ts';
-import { createClient, GraphQLRequestError, HttpError, HubsDocument, NetworkError } from '../src/index.ts';
+import {
+  createBaseClient,
+  createClient,
+  GraphQLRequestError,
+  HttpError,
+  HubPageDocument,
+  HubsDocument,
+  NetworkError,
+  RegionsDocument,
+} from '../src/index.ts';
 
 let api: TestApi;
 let closeServer: (() => Promise<void>) | undefined;
@@ -193,5 +202,48 @@ describe(`SDK against the server (${testDbKind()})`, () => {
     expect(bodies[0]).toMatchObject({
       extensions: { persistedQuery: { version: 1, sha256Hash: expect.stringMatching(/^[0-9a-f]{64}$/) } },
     });
+  });
+
+  it('sends a caller’s own document as its text, even when it shares a shipped operation’s name', async () => {
+    const { fetchImpl, bodies } = recordingFetch();
+    const client = createBaseClient({ url, fetch: fetchImpl, persistedOperations: true });
+    // Named like the shipped HubPage, but asking for something else.
+    const own = 'query HubPage($code: String!) { hub(code: $code) { code region { code } } }';
+    const data = (await client.request(own, { code: 'WM1' })) as {
+      hub: { code: string; region: { code: string } };
+    };
+    expect(data.hub).toEqual({ code: 'WM1', region: { code: 'WM' } });
+    expect(bodies[0]).toMatchObject({ query: own });
+    expect(bodies[0]).not.toHaveProperty('extensions');
+    // The shipped document goes by the hash it carries, which the manifest maps to its own text.
+    await client.request(HubPageDocument, { code: 'WM1' });
+    expect(bodies[1]).toMatchObject({
+      extensions: {
+        persistedQuery: {
+          sha256Hash: (HubPageDocument as unknown as { __meta__: { hash: string } }).__meta__.hash,
+        },
+      },
+    });
+  });
+
+  it('falls back to the text once when the server does not know a hash', async () => {
+    const notFound = () =>
+      new Response(
+        JSON.stringify({
+          errors: [
+            {
+              message: 'No persisted operation has this hash.',
+              extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+            },
+          ],
+        }),
+        { status: 400, headers: { 'content-type': 'application/json' } },
+      );
+    const { fetchImpl, bodies } = recordingFetch([notFound()]);
+    const client = createBaseClient({ url, fetch: fetchImpl, persistedOperations: true, retries: 0 });
+    expect((await client.request(RegionsDocument)).regions).toHaveLength(9);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).not.toHaveProperty('query');
+    expect(bodies[1]).toMatchObject({ query: String(RegionsDocument) });
   });
 });

@@ -3,21 +3,18 @@
 // hash, served from this server (it works offline and behind firewalls) with immutable cache
 // headers and compressed once, on first use, with gzip and brotli.
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
+import { fileResponse, type StaticFile, staticFile } from './static-files.ts';
 
-interface Asset {
+interface Asset extends StaticFile {
   path: string;
-  type: string;
-  body: Buffer;
-  encoded: Map<string, Buffer>;
 }
 
 const PREFIX = '/graphiql/';
 
 function asset(name: string, ext: string, type: string, body: Buffer): Asset {
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
-  return { path: `${PREFIX}${name}.${hash}.${ext}`, type, body, encoded: new Map() };
+  return { path: `${PREFIX}${name}.${hash}.${ext}`, ...staticFile(type, body) };
 }
 
 /**
@@ -93,21 +90,6 @@ export async function renderGraphiQLPage(
 </html>`;
 }
 
-/** The encoding to answer with, from Accept-Encoding (brotli preferred), or null. */
-export function negotiateEncoding(acceptEncoding: string | null): 'br' | 'gzip' | null {
-  const accepted = new Map<string, number>();
-  for (const part of (acceptEncoding ?? '').split(',')) {
-    const [name, ...params] = part.trim().toLowerCase().split(';');
-    if (!name) continue;
-    const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean);
-    accepted.set(name, q === undefined ? 1 : Number(q));
-  }
-  const weight = (name: string) => accepted.get(name) ?? accepted.get('*') ?? 0;
-  if (weight('br') > 0 && weight('br') >= weight('gzip')) return 'br';
-  if (weight('gzip') > 0) return 'gzip';
-  return null;
-}
-
 /** Serves GraphiQL's files: immutable (their names change with their content), compressed once. */
 export function useGraphiQLAssets(): Plugin {
   return {
@@ -118,31 +100,13 @@ export function useGraphiQLAssets(): Plugin {
         endResponse(new fetchAPI.Response('Not found\n', { status: 404 }));
         return;
       }
-      const encoding = found.type.startsWith('image/')
-        ? null
-        : negotiateEncoding(request.headers.get('accept-encoding'));
-      let body = found.body;
-      if (encoding) {
-        let encoded = found.encoded.get(encoding);
-        if (!encoded) {
-          encoded =
-            encoding === 'br'
-              ? brotliCompressSync(found.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } })
-              : gzipSync(found.body, { level: 9 });
-          found.encoded.set(encoding, encoded);
-        }
-        body = encoded;
-      }
       endResponse(
-        new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
-          headers: {
-            'content-type': found.type,
-            'cache-control': 'public, max-age=31536000, immutable',
-            vary: 'accept-encoding',
-            'content-length': String(body.length),
-            ...(encoding ? { 'content-encoding': encoding } : {}),
-          },
-        }),
+        fileResponse(
+          request,
+          found,
+          { 'cache-control': 'public, max-age=31536000, immutable' },
+          fetchAPI.Response,
+        ),
       );
     },
   };

@@ -10,6 +10,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { buildContext } from './context.ts';
 import type { Database } from './db.ts';
+import { useEmbedAssets } from './embed.ts';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
 import { useReadiness } from './health.ts';
 import { createLiveHub, type LiveHub, useLiveEvents } from './live-events.ts';
@@ -28,9 +29,9 @@ import { useCaching } from './plugins/response-cache.ts';
 import { COHORT_STATS_HASH, COHORT_STATS_QUERY, useReports } from './reports.ts';
 import { createSharedState, type SharedState } from './shared-state.ts';
 
-/** GraphiQL opens on the tour in packages/sdk/operations, the same file the tests run. */
+/** GraphiQL opens on the tour in packages/server/operations, the same file the tests run. */
 export const GRAPHIQL_DEFAULT_QUERY = readFileSync(
-  new URL('../../sdk/operations/Tour.graphql', import.meta.url),
+  new URL('../operations/Tour.graphql', import.meta.url),
   'utf8',
 );
 
@@ -162,6 +163,7 @@ export function createApp({
       // First, so that the request's span wraps everything the others do.
       ...(tracing ? [tracing] : []),
       useGraphiQLAssets(),
+      useEmbedAssets(),
       useCaller(deps, logger, limits.trustProxy),
       useExplainedUnsupportedMediaType(),
       usePersistedOperations({

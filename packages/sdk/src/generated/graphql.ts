@@ -478,15 +478,6 @@ export type CohortUpdatedSubscriptionVariables = Exact<{
 
 export type CohortUpdatedSubscription = { cohortUpdated: { id: string, status: CohortStatus, isRecruiting: boolean, placesTaken: number, code: string, name: string, academicYear: string, applicationDeadline: string | null, startsOn: string | null, capacity: number, placesRemaining: number, programme: { slug: string, name: string } } };
 
-export type DeepTourQueryVariables = Exact<{
-  hubs?: number | null | undefined;
-  cohorts?: number | null | undefined;
-  enrolments?: number | null | undefined;
-}>;
-
-
-export type DeepTourQuery = { hubs: { totalCount: number, nodes: Array<{ code: string, cohorts: { totalCount: number, nodes: Array<{ code: string, placesTaken: number, placesRemaining: number, isRecruiting: boolean, programme: { slug: string, currentYear: { academicYear: string } | null }, enrolments: { totalCount: number, nodes: Array<{ role: EnrolmentRole, status: EnrolmentStatus, attendanceRate: number | null, participant: { name: string, email: string | null, school: { urn: string, name: string, hub: { code: string, region: { code: string, name: string } } | null } | null } }> } | null }> } }> } };
-
 export type HubPageQueryVariables = Exact<{
   code: string;
 }>;
@@ -562,11 +553,6 @@ export type SubmitApplicationMutationVariables = Exact<{
 
 export type SubmitApplicationMutation = { submitApplication: { application: { id: string, status: ApplicationStatus, submittedAt: string, cohort: { code: string, name: string }, school: { urn: string, name: string } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: UserErrorCode }> } };
 
-export type TourQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type TourQuery = { viewer: { role: ViewerRole }, regions: Array<{ code: string, name: string, hubs: Array<{ code: string, name: string }> }>, hub: { name: string, areasServed: Array<string>, region: { name: string }, leadOrganisations: Array<{ name: string, town: string | null, academicYear: string }>, predecessors: Array<{ name: string, listedIn: string, evidence: SuccessionEvidence }>, recruitingCohorts: { totalCount: number, nodes: Array<{ code: string, name: string, applicationDeadline: string | null, placesRemaining: number }> } } | null, programme: { name: string, summary: string, eligibility: Array<{ description: string, check: EligibilityCheck }>, funding: Array<{ amountPence: number | null, unit: FundingUnit, description: string }>, leadsTo: Array<{ slug: string, name: string }>, years: Array<{ academicYear: string, projectCode: string | null, status: ProgrammeYearStatus }> } | null, cohort: { name: string, academicYear: string, status: CohortStatus, areasServed: Array<string>, applicationDeadline: string | null } | null, schools: { totalCount: number, nodes: Array<{ urn: string, name: string, localAuthority: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
-
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -598,7 +584,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const CohortSummaryFragmentDoc = new TypedDocumentString(`
+export const CohortSummaryFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment CohortSummary on Cohort {
   code
   name
@@ -613,7 +599,7 @@ export const CohortSummaryFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"CohortSummary"}) as unknown as TypedDocumentString<CohortSummaryFragment, unknown>;
-export const ProgrammeSummaryFragmentDoc = new TypedDocumentString(`
+export const ProgrammeSummaryFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment ProgrammeSummary on Programme {
   id
   slug
@@ -630,13 +616,13 @@ export const ProgrammeSummaryFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"ProgrammeSummary"}) as unknown as TypedDocumentString<ProgrammeSummaryFragment, unknown>;
-export const NextPageFragmentDoc = new TypedDocumentString(`
+export const NextPageFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment NextPage on PageInfo {
   hasNextPage
   endCursor
 }
     `, {"fragmentName":"NextPage"}) as unknown as TypedDocumentString<NextPageFragment, unknown>;
-export const StatsFiguresFragmentDoc = new TypedDocumentString(`
+export const StatsFiguresFragmentDoc = /*#__PURE__*/ new TypedDocumentString(`
     fragment StatsFigures on CohortStatsRow {
   cohorts
   schools
@@ -656,7 +642,7 @@ export const StatsFiguresFragmentDoc = new TypedDocumentString(`
   final
 }
     `, {"fragmentName":"StatsFigures"}) as unknown as TypedDocumentString<StatsFiguresFragment, unknown>;
-export const CohortDocument = new TypedDocumentString(`
+export const CohortDocument = /*#__PURE__*/ new TypedDocumentString(`
     query Cohort($code: String!) {
   cohort(code: $code) {
     id
@@ -702,8 +688,8 @@ export const CohortDocument = new TypedDocumentString(`
     slug
     name
   }
-}`) as unknown as TypedDocumentString<CohortQuery, CohortQueryVariables>;
-export const CohortStatsDocument = new TypedDocumentString(`
+}`, {"hash":"4c95ed6b13ca9a5e95240ad4f9f55acf5595d9a8a912505a216ad19da76765e1"}) as unknown as TypedDocumentString<CohortQuery, CohortQueryVariables>;
+export const CohortStatsDocument = /*#__PURE__*/ new TypedDocumentString(`
     query CohortStats($groupBy: [StatsDimension!]!, $filter: StatsFilter) {
   cohortStats(groupBy: $groupBy, filter: $filter) {
     rows {
@@ -752,8 +738,8 @@ export const CohortStatsDocument = new TypedDocumentString(`
   withheld
   notApplicable
   final
-}`) as unknown as TypedDocumentString<CohortStatsQuery, CohortStatsQueryVariables>;
-export const CohortUpdatedDocument = new TypedDocumentString(`
+}`, {"hash":"43578ef1c60eb2b6da64c4fcb4ad43aaf76f94f75e72feaa2fc0216587640add"}) as unknown as TypedDocumentString<CohortStatsQuery, CohortStatsQueryVariables>;
+export const CohortUpdatedDocument = /*#__PURE__*/ new TypedDocumentString(`
     subscription CohortUpdated($code: String, $hubCode: String) {
   cohortUpdated(code: $code, hubCode: $hubCode) {
     id
@@ -775,56 +761,8 @@ export const CohortUpdatedDocument = new TypedDocumentString(`
     slug
     name
   }
-}`) as unknown as TypedDocumentString<CohortUpdatedSubscription, CohortUpdatedSubscriptionVariables>;
-export const DeepTourDocument = new TypedDocumentString(`
-    query DeepTour($hubs: Int = 5, $cohorts: Int = 5, $enrolments: Int = 5) {
-  hubs(first: $hubs) {
-    totalCount
-    nodes {
-      code
-      cohorts(first: $cohorts, orderBy: ACADEMIC_YEAR_DESC) {
-        totalCount
-        nodes {
-          code
-          placesTaken
-          placesRemaining
-          isRecruiting
-          programme {
-            slug
-            currentYear {
-              academicYear
-            }
-          }
-          enrolments(first: $enrolments) {
-            totalCount
-            nodes {
-              role
-              status
-              attendanceRate
-              participant {
-                name
-                email
-                school {
-                  urn
-                  name
-                  hub {
-                    code
-                    region {
-                      code
-                      name
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DeepTourQuery, DeepTourQueryVariables>;
-export const HubPageDocument = new TypedDocumentString(`
+}`, {"hash":"3547693aa6bb97823208f0d045e5fdfb21fdf5c9930c015772eed1dcec640bab"}) as unknown as TypedDocumentString<CohortUpdatedSubscription, CohortUpdatedSubscriptionVariables>;
+export const HubPageDocument = /*#__PURE__*/ new TypedDocumentString(`
     query HubPage($code: String!) {
   hub(code: $code) {
     id
@@ -871,8 +809,8 @@ export const HubPageDocument = new TypedDocumentString(`
     slug
     name
   }
-}`) as unknown as TypedDocumentString<HubPageQuery, HubPageQueryVariables>;
-export const HubsDocument = new TypedDocumentString(`
+}`, {"hash":"42d1f9ce0b92da63b43916ef5be6f3c7606d39fbb114615af728b8df1ba26b9c"}) as unknown as TypedDocumentString<HubPageQuery, HubPageQueryVariables>;
+export const HubsDocument = /*#__PURE__*/ new TypedDocumentString(`
     query Hubs($first: Int = 20, $after: String, $filter: HubFilter, $orderBy: HubOrder) {
   hubs(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
     totalCount
@@ -893,8 +831,8 @@ export const HubsDocument = new TypedDocumentString(`
     fragment NextPage on PageInfo {
   hasNextPage
   endCursor
-}`) as unknown as TypedDocumentString<HubsQuery, HubsQueryVariables>;
-export const ProgrammePageDocument = new TypedDocumentString(`
+}`, {"hash":"6f526899bd7f88b802412856d4455650781e26e67d6c96b523a2888a0f814309"}) as unknown as TypedDocumentString<HubsQuery, HubsQueryVariables>;
+export const ProgrammePageDocument = /*#__PURE__*/ new TypedDocumentString(`
     query ProgrammePage($slug: String!) {
   programme(slug: $slug) {
     ...ProgrammeSummary
@@ -960,8 +898,8 @@ export const ProgrammePageDocument = new TypedDocumentString(`
     status
     projectCode
   }
-}`) as unknown as TypedDocumentString<ProgrammePageQuery, ProgrammePageQueryVariables>;
-export const ProgrammesDocument = new TypedDocumentString(`
+}`, {"hash":"cbf7a5acf43e219f55d4d92f78d47bce668853263ac0415340cde01fe642395a"}) as unknown as TypedDocumentString<ProgrammePageQuery, ProgrammePageQueryVariables>;
+export const ProgrammesDocument = /*#__PURE__*/ new TypedDocumentString(`
     query Programmes($filter: ProgrammeFilter, $first: Int = 50, $after: String) {
   programmes(first: $first, after: $after, filter: $filter) {
     totalCount
@@ -991,8 +929,8 @@ export const ProgrammesDocument = new TypedDocumentString(`
 fragment NextPage on PageInfo {
   hasNextPage
   endCursor
-}`) as unknown as TypedDocumentString<ProgrammesQuery, ProgrammesQueryVariables>;
-export const ProgressionDocument = new TypedDocumentString(`
+}`, {"hash":"c236a2cd7035fc5e28fb9d93971de918d85b0986bce867d75b8d76b8440c11ab"}) as unknown as TypedDocumentString<ProgrammesQuery, ProgrammesQueryVariables>;
+export const ProgressionDocument = /*#__PURE__*/ new TypedDocumentString(`
     query Progression($fromProgramme: String!, $toProgramme: String!, $fromYear: AcademicYear!) {
   progression(
     fromProgramme: $fromProgramme
@@ -1010,8 +948,8 @@ export const ProgressionDocument = new TypedDocumentString(`
     suppressed
   }
 }
-    `) as unknown as TypedDocumentString<ProgressionQuery, ProgressionQueryVariables>;
-export const RecruitingCohortsDocument = new TypedDocumentString(`
+    `, {"hash":"262edd1dd9d94e32bc7ad64b456bab80abbd421028f2f762efde4e17d7aaff1a"}) as unknown as TypedDocumentString<ProgressionQuery, ProgressionQueryVariables>;
+export const RecruitingCohortsDocument = /*#__PURE__*/ new TypedDocumentString(`
     query RecruitingCohorts($hubCode: String, $regionCode: String, $programmeSlug: String, $academicYear: AcademicYear, $first: Int = 20, $after: String) {
   cohorts(
     first: $first
@@ -1052,8 +990,8 @@ export const RecruitingCohortsDocument = new TypedDocumentString(`
 fragment NextPage on PageInfo {
   hasNextPage
   endCursor
-}`) as unknown as TypedDocumentString<RecruitingCohortsQuery, RecruitingCohortsQueryVariables>;
-export const RegionsDocument = new TypedDocumentString(`
+}`, {"hash":"3fb5ad951f8f4274cac926ac03bb4d72407c50e0ff01572c476f3fdc6ee692ca"}) as unknown as TypedDocumentString<RecruitingCohortsQuery, RecruitingCohortsQueryVariables>;
+export const RegionsDocument = /*#__PURE__*/ new TypedDocumentString(`
     query Regions {
   regions {
     id
@@ -1067,8 +1005,8 @@ export const RegionsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<RegionsQuery, RegionsQueryVariables>;
-export const SchoolSearchDocument = new TypedDocumentString(`
+    `, {"hash":"c0377f93c0488d9185fe55c49255b2ad64d604e2e62e84b898a3ca4e4fa105d5"}) as unknown as TypedDocumentString<RegionsQuery, RegionsQueryVariables>;
+export const SchoolSearchDocument = /*#__PURE__*/ new TypedDocumentString(`
     query SchoolSearch($search: String!, $hubCode: String, $first: Int = 10) {
   schools(first: $first, filter: {search: $search, hubCode: $hubCode}) {
     totalCount
@@ -1088,8 +1026,8 @@ export const SchoolSearchDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<SchoolSearchQuery, SchoolSearchQueryVariables>;
-export const SubmitApplicationDocument = new TypedDocumentString(`
+    `, {"hash":"a61e793931de9c2cbe174c6102995ccfc2a2c2f4f0fe93a12049c0c9523cae0b"}) as unknown as TypedDocumentString<SchoolSearchQuery, SchoolSearchQueryVariables>;
+export const SubmitApplicationDocument = /*#__PURE__*/ new TypedDocumentString(`
     mutation SubmitApplication($input: SubmitApplicationInput!) {
   submitApplication(input: $input) {
     application {
@@ -1112,90 +1050,8 @@ export const SubmitApplicationDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<SubmitApplicationMutation, SubmitApplicationMutationVariables>;
-export const TourDocument = new TypedDocumentString(`
-    query Tour {
-  viewer {
-    role
-  }
-  regions {
-    code
-    name
-    hubs {
-      code
-      name
-    }
-  }
-  hub(code: "WM1") {
-    name
-    region {
-      name
-    }
-    areasServed
-    leadOrganisations {
-      name
-      town
-      academicYear
-    }
-    predecessors {
-      name
-      listedIn
-      evidence
-    }
-    recruitingCohorts(first: 3) {
-      totalCount
-      nodes {
-        code
-        name
-        applicationDeadline
-        placesRemaining
-      }
-    }
-  }
-  programme(slug: "secondary-tfm-development") {
-    name
-    summary
-    eligibility {
-      description
-      check
-    }
-    funding {
-      amountPence
-      unit
-      description
-    }
-    leadsTo {
-      slug
-      name
-    }
-    years {
-      academicYear
-      projectCode
-      status
-    }
-  }
-  cohort(code: "WM1-SEC-TFM-DEV-2024-25") {
-    name
-    academicYear
-    status
-    areasServed
-    applicationDeadline
-  }
-  schools(first: 3, filter: {hubCode: "WM1", phase: [SECONDARY]}) {
-    totalCount
-    nodes {
-      urn
-      name
-      localAuthority
-    }
-    pageInfo {
-      hasNextPage
-      endCursor
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<TourQuery, TourQueryVariables>;
-export const ViewerDocument = new TypedDocumentString(`
+    `, {"hash":"620d0ded009d458093284d08c7b3cbd0a3380063350b6fe9c97e0cd914c80e47"}) as unknown as TypedDocumentString<SubmitApplicationMutation, SubmitApplicationMutationVariables>;
+export const ViewerDocument = /*#__PURE__*/ new TypedDocumentString(`
     query Viewer {
   viewer {
     role
@@ -1207,4 +1063,4 @@ export const ViewerDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+    `, {"hash":"54f8a26e687ec4ac8f614e7becba2a206a4d4d9ab96cd4631e6224925379e2e8"}) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;

@@ -4,7 +4,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
-import { negotiateEncoding } from '../graphiql.ts';
+import { negotiateEncoding } from '../static-files.ts';
 import { copyHeaders } from './response-headers.ts';
 
 /** Bodies smaller than this go as they are: the headers would cost more than the saving. */

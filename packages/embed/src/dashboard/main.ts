@@ -1,0 +1,2 @@
+// The example dashboard (in progress).
+export {};

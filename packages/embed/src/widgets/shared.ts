@@ -1,0 +1,118 @@
+// What both widgets share: where the API is, one client per API, readable failure messages, a
+// small DOM builder (text is always set as text, never parsed as HTML) and the theme's defaults.
+import { createBaseClient, GraphQLRequestError, HttpError, NetworkError } from '@maths-hubs/sdk';
+
+/** Where this script was loaded from: the API's default origin. */
+const SCRIPT_URL = import.meta.url;
+
+/**
+ * The GraphQL endpoint for a widget: its `api` attribute (an origin, or a full URL ending in
+ * /graphql), else the origin this script came from.
+ */
+export function endpointFor(element: HTMLElement): string {
+  const api = element.getAttribute('api')?.trim();
+  const url = new URL(api || '/', api ? document.baseURI : SCRIPT_URL);
+  if (!/\/graphql\/?$/.test(url.pathname)) url.pathname = `${url.pathname.replace(/\/$/, '')}/graphql`;
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
+
+const clients = new Map<string, ReturnType<typeof createBaseClient>>();
+
+/** One client per endpoint. Widgets send only the SDK's documents, by hash, so they also work
+ * against a server that accepts persisted operations only. No retries: a visitor reads a message
+ * at once rather than waiting out a Retry-After. */
+export function clientFor(element: HTMLElement) {
+  const url = endpointFor(element);
+  let client = clients.get(url);
+  if (!client) {
+    client = createBaseClient({ url, persistedOperations: true, retries: 0 });
+    clients.set(url, client);
+  }
+  return client;
+}
+
+/** A sentence a visitor to a hub's website can act on, for anything the client throws. */
+export function describeFailure(error: unknown, what: string): string {
+  const code = error instanceof GraphQLRequestError ? error.code : undefined;
+  const status = error instanceof HttpError || error instanceof GraphQLRequestError ? error.status : 0;
+  if (code === 'RATE_LIMITED' || status === 429)
+    return `Too many requests have reached the Maths Hubs service from here just now, so ${what} cannot be shown. Please try again in a minute.`;
+  if (error instanceof NetworkError || status === 502 || status === 503 || status === 504)
+    return `The Maths Hubs service cannot be reached just now, so ${what} cannot be shown. Please try again later.`;
+  return `Something went wrong while loading ${what}. Please try again later.`;
+}
+
+type Child = Node | string | number | null | undefined | false;
+
+/** Creates an element: attributes (false/null/undefined leave one out) and children as text or nodes. */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | number | boolean | null | undefined> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(typeof child === 'object' ? child : String(child));
+  }
+  return element;
+}
+
+/** "Friday 27 November 2026", in the visitor's locale but British by default. */
+export function formatDate(isoDate: string | null | undefined): string {
+  if (!isoDate) return '';
+  const date = new Date(`${isoDate.slice(0, 10)}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return isoDate;
+  return date.toLocaleDateString(document.documentElement.lang || 'en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+/**
+ * The theme every widget starts from. A host page restyles it with the custom properties below
+ * (set on the element or any ancestor) and with ::part() for the named parts.
+ */
+export const BASE_STYLES = `
+:host {
+  display: block;
+  font-family: var(--mh-font-family, system-ui, sans-serif);
+  font-size: var(--mh-font-size, 1rem);
+  line-height: 1.5;
+  color: var(--mh-color, #1d1d1f);
+  background: var(--mh-background, transparent);
+}
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+a { color: var(--mh-link-color, #0b57a4); }
+:focus-visible { outline: 3px solid var(--mh-focus-color, #ffbf47); outline-offset: 2px; }
+.message {
+  padding: 0.75em 1em;
+  border: 1px solid var(--mh-border-color, #b1b4b6);
+  border-left: 5px solid var(--mh-error-color, #b3261e);
+  border-radius: var(--mh-radius, 4px);
+}
+.muted { color: var(--mh-muted-color, #505a5f); }
+.visually-hidden {
+  position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap;
+}
+`;
+
+/** Attaches the open shadow root with the base styles and a widget's own. */
+export function attachShadowWithStyles(host: HTMLElement, styles: string): ShadowRoot {
+  const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
+  const style = document.createElement('style');
+  style.textContent = BASE_STYLES + styles;
+  root.replaceChildren(style);
+  return root;
+}
