@@ -33,15 +33,26 @@ export function clientFor(element: HTMLElement) {
   return client;
 }
 
-/** A sentence a visitor to a hub's website can act on, for anything the client throws. */
-export function describeFailure(error: unknown, what: string): string {
+/** Why a request failed, as a visitor needs to know it: too many requests, no service, or else. */
+export function failureKind(error: unknown): 'rate-limited' | 'unavailable' | 'other' {
   const code = error instanceof GraphQLRequestError ? error.code : undefined;
   const status = error instanceof HttpError || error instanceof GraphQLRequestError ? error.status : 0;
-  if (code === 'RATE_LIMITED' || status === 429)
-    return `Too many requests have reached the Maths Hubs service from here just now, so ${what} cannot be shown. Please try again in a minute.`;
+  if (code === 'RATE_LIMITED' || status === 429) return 'rate-limited';
   if (error instanceof NetworkError || status === 502 || status === 503 || status === 504)
-    return `The Maths Hubs service cannot be reached just now, so ${what} cannot be shown. Please try again later.`;
-  return `Something went wrong while loading ${what}. Please try again later.`;
+    return 'unavailable';
+  return 'other';
+}
+
+/** A sentence a visitor to a hub's website can act on, for anything the client throws. */
+export function describeFailure(error: unknown, what: string): string {
+  switch (failureKind(error)) {
+    case 'rate-limited':
+      return `Too many requests have reached the Maths Hubs service from here just now, so ${what} cannot be shown. Please try again in a minute.`;
+    case 'unavailable':
+      return `The Maths Hubs service cannot be reached just now, so ${what} cannot be shown. Please try again later.`;
+    default:
+      return `Something went wrong while loading ${what}. Please try again later.`;
+  }
 }
 
 type Child = Node | string | number | null | undefined | false;
