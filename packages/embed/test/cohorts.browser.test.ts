@@ -156,6 +156,21 @@ describeInBrowser('<maths-hub-cohorts> in Chromium', () => {
     await page.context().close();
   });
 
+  it('names the hub when it has nothing recruiting, so a mistyped code shows', async () => {
+    const page = await setup.newPage();
+    await page.goto(
+      setup.hostPage(
+        '/empty',
+        embeddingPage(setup.apiOrigin, '<maths-hub-cohorts hub="XX9"></maths-hub-cohorts>'),
+      ),
+    );
+    const empty = page.locator('maths-hub-cohorts [part="empty"]');
+    await expect
+      .poll(() => empty.textContent())
+      .toBe('No cohorts at this hub (XX9) are taking applications just now.');
+    await page.context().close();
+  });
+
   it('says in words when the API cannot be reached', async () => {
     const page = await setup.newPage();
     const closed = await serveOnLocalPort((_req, res) => res.end());

@@ -82,7 +82,7 @@ export class MathsHubCohorts extends HTMLElement {
         { signal: running.signal },
       );
       if (running.signal.aborted) return;
-      this.#render(cohorts.nodes);
+      this.#render(hub, cohorts.nodes);
     } catch (error) {
       if (running.signal.aborted) return;
       this.#show(
@@ -122,10 +122,13 @@ export class MathsHubCohorts extends HTMLElement {
     this.#root.replaceChildren(...(style ? [style] : []), ...content, this.#announcer);
   }
 
-  #render(cohorts: Cohort[]) {
+  #render(hub: string, cohorts: Cohort[]) {
     this.#items.clear();
     if (cohorts.length === 0) {
-      this.#show(h('p', { part: 'empty' }, 'No cohorts at this hub are taking applications just now.'));
+      // The hub's code is named, so that a mistyped hub="…" shows on the page.
+      this.#show(
+        h('p', { part: 'empty' }, `No cohorts at this hub (${hub}) are taking applications just now.`),
+      );
       return;
     }
     const list = h('ul', {
