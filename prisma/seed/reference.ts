@@ -45,6 +45,17 @@ export const documentedCohorts = [
   },
 ] as const;
 
+/**
+ * The local authorities a hub is known to serve, by the register's LA code (GIAS.md): only WM1's,
+ * from its 2024/25 Work Group pack. National admins add the rest (setHubArea, or
+ * `pnpm db:import-hub-areas`); a mapping already made is never overwritten here.
+ */
+export const knownHubAreas = [
+  { hubCode: 'WM1', localAuthorityCode: '330', localAuthority: 'Birmingham' },
+  { hubCode: 'WM1', localAuthorityCode: '333', localAuthority: 'Sandwell' },
+  { hubCode: 'WM1', localAuthorityCode: '332', localAuthority: 'Dudley' },
+] as const;
+
 async function seedGeography(tx: Tx) {
   const regionIds = new Map<string, number>();
   for (const r of regions) {
@@ -77,6 +88,10 @@ async function seedGeography(tx: Tx) {
       });
     }
   }
+  await tx.hubArea.createMany({
+    data: knownHubAreas.map(({ hubCode, ...area }) => ({ ...area, hubId: hubIds.get(hubCode)! })),
+    skipDuplicates: true,
+  });
   for (const p of hubPredecessors) {
     const { regionCode, successorCode, ...fields } = p;
     const data = {

@@ -64,6 +64,12 @@ export const LIST_SIZES: Record<string, number> = {
   'sessions:Session': 20,
   'attendance:Attendance': 60,
   'userErrors:UserError': 10,
+  /** A school's URN changes: a conversion has one; amalgamations and splits a few. */
+  'predecessors:School': 10,
+  'successors:School': 10,
+  /** England has 153 local authorities; a hub serves a handful. */
+  'localAuthorities:HubArea': 20,
+  'hubAreas:HubArea': 160,
   /** cohortStats rows: a grouping can have hundreds; each row is a few scalars and keys. */
   'rows:CohortStatsRow': 100,
 };

@@ -5,6 +5,7 @@ import './types/enums.ts';
 import './types/user-error.ts';
 import './types/region.ts';
 import './types/hub.ts';
+import './types/hub-area.ts';
 import './types/school.ts';
 import './types/programme.ts';
 import './types/cohort.ts';

@@ -1,11 +1,36 @@
 // Batching for what Prisma's relation loading cannot do: computed values and authorisation facts.
 // One DataLoader set per request; each turns N lookups into one parameterised SQL statement.
-import type { PrismaClient } from '@maths-hubs/db/client';
+import type { PrismaClient, School } from '@maths-hubs/db/client';
 import DataLoader from 'dataloader';
 
 function byKey<K, V>(keys: readonly K[], rows: { key: K; value: V }[], missing: V): V[] {
   const map = new Map(rows.map((r) => [r.key, r.value]));
   return keys.map((k) => map.get(k) ?? missing);
+}
+
+/**
+ * Schools linked to each URN (school_link is keyed by URN, so Prisma has no relation for it): two
+ * statements for the whole batch, the links and then the schools, oldest link first.
+ */
+async function linkedSchools(
+  prisma: PrismaClient,
+  urns: readonly string[],
+  which: 'predecessors' | 'successors',
+): Promise<School[][]> {
+  const links =
+    which === 'predecessors'
+      ? await prisma.$queryRaw<{ key: string; urn: string }[]>`
+          SELECT successor_urn AS key, predecessor_urn AS urn FROM school_link
+           WHERE successor_urn = ANY(${[...urns]}::text[]) ORDER BY linked_on NULLS FIRST, predecessor_urn`
+      : await prisma.$queryRaw<{ key: string; urn: string }[]>`
+          SELECT predecessor_urn AS key, successor_urn AS urn FROM school_link
+           WHERE predecessor_urn = ANY(${[...urns]}::text[]) ORDER BY linked_on NULLS FIRST, successor_urn`;
+  if (links.length === 0) return urns.map(() => []);
+  const schools = await prisma.school.findMany({ where: { urn: { in: links.map((l) => l.urn) } } });
+  const byUrn = new Map(schools.map((s) => [s.urn, s]));
+  return urns.map((urn) =>
+    links.filter((l) => l.key === urn).flatMap((l) => (byUrn.has(l.urn) ? [byUrn.get(l.urn)!] : [])),
+  );
 }
 
 export function createLoaders(prisma: PrismaClient) {
@@ -34,6 +59,12 @@ export function createLoaders(prisma: PrismaClient) {
         null,
       );
     }),
+    /** The schools that became this one, by its URN: its predecessors in the register's links. */
+    schoolPredecessors: new DataLoader<string, School[]>((urns) =>
+      linkedSchools(prisma, urns, 'predecessors'),
+    ),
+    /** The schools this one became, by its URN: its successors in the register's links. */
+    schoolSuccessors: new DataLoader<string, School[]>((urns) => linkedSchools(prisma, urns, 'successors')),
   };
 }
 

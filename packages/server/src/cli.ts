@@ -1,21 +1,45 @@
-// Database commands: `pnpm db:migrate`, `pnpm db:seed [--scale demo|national|none]`, `pnpm db:reset`.
-// They act on the database the configuration names: DATABASE_URL, else the embedded one in DATA_DIR.
+// Database commands. They act on the database the configuration names: DATABASE_URL, else the
+// embedded one in DATA_DIR (locked while in use: exit 75, as the server does).
+//   pnpm db:migrate | db:seed [--scale …] | db:reset
+//   pnpm db:import-schools FILE [--dry-run] [--strict] [--json] [--links FILE]
+//   pnpm db:import-hub-areas FILE [--dry-run] [--json]
 import { parseArgs } from 'node:util';
+import { RegisterFileError } from '@maths-hubs/db/register/gias';
+import { importHubAreas } from '@maths-hubs/db/register/hub-areas';
+import { type ImportReport, importRegister } from '@maths-hubs/db/register/import';
 import { seed } from '@maths-hubs/db/seed/index';
 import { ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db.ts';
+import { type Database, DataDirLockedError, openDatabase } from './db.ts';
+import { progressReporter, registerSummary } from './register-report.ts';
 
 const usage = `Usage:
-  pnpm db:migrate                         apply pending migrations
-  pnpm db:seed [--scale demo|national|none]   load reference data and a synthetic layer (default demo)
-  pnpm db:reset                           drop everything, migrate, and seed the demo layer`;
+  pnpm db:migrate                                    apply pending migrations
+  pnpm db:seed [--scale demo|national|none]          load reference data and a synthetic layer (default demo)
+  pnpm db:reset                                      drop everything, migrate, and seed the demo layer
+  pnpm db:import-schools FILE [--links FILE] [--dry-run] [--strict] [--json]
+                                                     load England's school register (GIAS all establishment data)
+  pnpm db:import-hub-areas FILE [--dry-run] [--json] which hub serves which local authority (CSV:
+                                                     local_authority_code,local_authority,hub_code)
+
+Exit codes: 0 done; 3 invalid rows were skipped (with --strict: nothing was applied); 2 bad usage;
+75 the embedded data directory is in use; 78 bad configuration; 1 anything else.`;
+
+const COMMANDS = ['migrate', 'seed', 'reset', 'import-schools', 'import-hub-areas'];
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { scale: { type: 'string', default: 'demo' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    scale: { type: 'string', default: 'demo' },
+    'dry-run': { type: 'boolean', default: false },
+    strict: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    links: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
-const command = positionals[0];
-if (values.help || !command || !['migrate', 'seed', 'reset'].includes(command)) {
+const [command, file] = positionals;
+const importing = command === 'import-schools' || command === 'import-hub-areas';
+if (values.help || !command || !COMMANDS.includes(command) || (importing && !file)) {
   console.log(usage);
   process.exit(values.help ? 0 : 2);
 }
@@ -24,6 +48,8 @@ if (scale !== null && scale !== 'demo' && scale !== 'national') {
   console.error(`--scale must be demo, national or none (got "${values.scale}")\n\n${usage}`);
   process.exit(2);
 }
+/** Messages go to stderr when stdout carries the JSON report. */
+const say = (message: string) => (values.json ? console.error(message) : console.log(message));
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -36,24 +62,64 @@ try {
   throw error;
 }
 
-// Migrations and bulk seeds run statements far longer than any request may: no statement timeout.
-const db = await openDatabase(
-  config.database.kind === 'postgres' ? { ...config.database, statementTimeoutMs: 0 } : config.database,
-);
-const started = performance.now();
+let db: Database;
 try {
-  console.log(`database: ${db.kind} (${db.location})`);
+  // Migrations, seeds and imports run statements far longer than any request may: no statement timeout.
+  db = await openDatabase(
+    config.database.kind === 'postgres' ? { ...config.database, statementTimeoutMs: 0 } : config.database,
+  );
+} catch (error) {
+  if (error instanceof DataDirLockedError) {
+    console.error(error.message);
+    process.exit(75); // EX_TEMPFAIL
+  }
+  throw error;
+}
+
+const started = performance.now();
+let exitCode = 0;
+try {
+  say(`database: ${db.kind} (${db.location})`);
   if (command === 'reset') {
     await db.sql.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-    console.log('dropped every table');
+    say('dropped every table');
   }
   const applied = await db.migrate();
-  console.log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'no pending migrations');
-  if (command !== 'migrate') {
-    const report = await seed(db, { synthetic: scale, log: (m) => console.log(m) });
+  say(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'no pending migrations');
+  if (command === 'seed' || command === 'reset') {
+    const report = await seed(db, { synthetic: scale, log: say });
     console.log(JSON.stringify(report));
+  } else if (command === 'import-schools') {
+    const progress = values.json ? undefined : progressReporter(process.stderr);
+    const report: ImportReport = await importRegister(db.sql, file!, {
+      dryRun: values['dry-run'],
+      strict: values.strict,
+      links: values.links,
+      onProgress: progress?.update,
+    });
+    progress?.done();
+    console.log(values.json ? JSON.stringify(report, null, 2) : registerSummary(report));
+    exitCode = report.invalid > 0 ? 3 : 0;
+  } else if (command === 'import-hub-areas') {
+    const report = await importHubAreas(db.sql, file!, { dryRun: values['dry-run'] });
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else {
+      for (const bad of report.invalid) console.log(`line ${bad.line}: ${bad.reason}`);
+      console.log(
+        report.applied
+          ? `hub areas: ${report.set} set, ${report.removed} removed, ${report.unchanged} unchanged; ${report.schoolsMoved} schools moved`
+          : `nothing applied${report.invalid.length > 0 ? `: ${report.invalid.length} bad lines` : ' (dry run)'}; it would set ${report.set}, remove ${report.removed} and move ${report.schoolsMoved} schools`,
+      );
+    }
+    exitCode = report.invalid.length > 0 ? 3 : 0;
   }
-  console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+} catch (error) {
+  if (!(error instanceof RegisterFileError) && (error as NodeJS.ErrnoException)?.code !== 'ENOENT')
+    throw error;
+  console.error((error as Error).message);
+  exitCode = 1;
 } finally {
   await db.close();
 }
+process.exit(exitCode);

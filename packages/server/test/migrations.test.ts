@@ -66,6 +66,7 @@ describe(`migrations (${testDbKind()})`, () => {
       'enrolment',
       'funding_line',
       'hub',
+      'hub_area',
       'hub_lead_organisation',
       'hub_predecessor',
       'participant',
@@ -74,6 +75,7 @@ describe(`migrations (${testDbKind()})`, () => {
       'programme_year',
       'region',
       'school',
+      'school_link',
       'session',
     ]);
   });

@@ -4,7 +4,9 @@
 import type { ProgrammeSeed } from './types.ts';
 
 /** School phases that teach secondary-age pupils. */
-const SECONDARY_PHASES = ['SECONDARY', 'MIDDLE', 'ALL_THROUGH'] as const;
+// Middle schools of either kind: a register middle school is deemed primary or secondary.
+const MIDDLE_PHASES = ['MIDDLE', 'MIDDLE_DEEMED_PRIMARY', 'MIDDLE_DEEMED_SECONDARY'] as const;
+const SECONDARY_PHASES = ['SECONDARY', ...MIDDLE_PHASES, 'ALL_THROUGH'] as const;
 
 export const programmes: ProgrammeSeed[] = [
   // ───────────── Secondary Teaching for Mastery ─────────────
@@ -125,7 +127,7 @@ export const programmes: ProgrammeSeed[] = [
         kind: 'SCHOOL_PHASE',
         description:
           'Open to special schools whether they are recorded as primary, secondary, another school phase or no phase.',
-        schoolPhases: ['NOT_APPLICABLE', 'PRIMARY', 'MIDDLE', 'SECONDARY', 'ALL_THROUGH'],
+        schoolPhases: ['NOT_APPLICABLE', 'PRIMARY', ...MIDDLE_PHASES, 'SECONDARY', 'ALL_THROUGH'],
       },
       {
         kind: 'TEXT_ONLY',
@@ -585,7 +587,7 @@ export const programmes: ProgrammeSeed[] = [
       {
         kind: 'SCHOOL_PHASE',
         description: 'For primary, middle, secondary and all-through schools.',
-        schoolPhases: ['PRIMARY', 'MIDDLE', 'SECONDARY', 'ALL_THROUGH'],
+        schoolPhases: ['PRIMARY', ...MIDDLE_PHASES, 'SECONDARY', 'ALL_THROUGH'],
       },
     ],
     funding: [],

@@ -28,8 +28,38 @@ async function idMap(sql: Sql, query: string, params: unknown[] = []) {
   return new Map(rows.map((r) => [r.key, r.id]));
 }
 
+/**
+ * The generated rows without the schools the register already holds (imported with
+ * `pnpm db:import-schools`): a synthetic layer never overwrites a real school, so those schools,
+ * their people, and the applications and enrolments that name them are left out.
+ */
+export async function withoutRegisterSchools(sql: Sql, data: Generated): Promise<Generated> {
+  const taken = new Set(
+    (
+      await sql.query<{ urn: string }>(
+        'SELECT urn FROM school WHERE NOT synthetic AND urn = ANY($1::text[])',
+        [data.schools.map((s) => s.urn)],
+      )
+    ).map((r) => r.urn),
+  );
+  if (taken.size === 0) return data;
+  const people = data.people.filter((p) => !taken.has(p.urn));
+  const emails = new Set(people.map((p) => p.email));
+  return {
+    schools: data.schools.filter((s) => !taken.has(s.urn)),
+    people,
+    cohorts: data.cohorts.map((c) =>
+      c.leadEmail && !emails.has(c.leadEmail) ? { ...c, leadEmail: null } : c,
+    ),
+    sessions: data.sessions,
+    applications: data.applications.filter((a) => !taken.has(a.urn)),
+    enrolments: data.enrolments.filter((e) => !taken.has(e.urn) && emails.has(e.email)),
+  };
+}
+
 /** Loads generated rows; to be called inside a transaction. */
-export async function load(sql: Sql, data: Generated, today: Date): Promise<void> {
+export async function load(sql: Sql, generated: Generated, today: Date): Promise<void> {
+  const data = await withoutRegisterSchools(sql, generated);
   await insertBatches(
     sql,
     data.schools,

@@ -195,10 +195,18 @@ builder.mutationFields((t) => ({
       if (!URN.test(urn))
         errors.push(invalid(['schoolUrn'], `"${input.schoolUrn}" is not a URN: a URN is six digits.`));
       else if (!school) errors.push(notFound(['schoolUrn'], `No school has the URN ${urn}.`));
+      else if (school.status === 'CLOSED')
+        errors.push(
+          invalid(
+            ['schoolUrn'],
+            `${school.name} (URN ${urn}) closed${school.closedOn ? ` on ${school.closedOn.toISOString().slice(0, 10)}` : ''} and cannot apply. If it became an academy or merged, apply under its new URN (see School.successors).`,
+          ),
+        );
       const { value: form, errors: formErrors } = checkApplicationForm(input, cohort?.programme ?? null);
       errors.push(...formErrors);
       const emails = input.advocates.map((a) => a.email.trim().toLowerCase());
-      if (cohort && school) errors.push(...(await checkCohortAndSchool(ctx, cohort, school, emails)));
+      if (cohort && school && school.status !== 'CLOSED')
+        errors.push(...(await checkCohortAndSchool(ctx, cohort, school, emails)));
       if (errors.length > 0 || !cohort || !school || !form) return rejected(errors);
 
       const { value: application, userError: twice } = await unlessDuplicate(

@@ -19,8 +19,13 @@ function prismaEnum<const Values extends Record<string, string>>(
 export const SchoolPhase = prismaEnum($Enums.SchoolPhase, 'SchoolPhase', {
   description: 'Phase of education, as the DfE register records it.',
   values: {
+    NURSERY: { description: 'Nursery (under 5).' },
     PRIMARY: { description: 'Primary (ages 4–11).' },
-    MIDDLE: { description: 'Middle school (deemed primary or secondary).' },
+    MIDDLE: {
+      description: 'Middle school, deemed primary or secondary (demo data; the register says which).',
+    },
+    MIDDLE_DEEMED_PRIMARY: { description: 'Middle school deemed primary (e.g. ages 8–12).' },
+    MIDDLE_DEEMED_SECONDARY: { description: 'Middle school deemed secondary (e.g. ages 9–13).' },
     SECONDARY: { description: 'Secondary (ages 11–16 or 11–18).' },
     ALL_THROUGH: { description: 'All-through (primary and secondary).' },
     SIXTEEN_PLUS: { description: 'Post-16: sixth-form and further education colleges.' },
@@ -38,7 +43,21 @@ export const SchoolType = prismaEnum($Enums.SchoolType, 'SchoolType', {
     UTC: { description: 'A university technical college.' },
     FE_COLLEGE: { description: 'A further education college.' },
     SIXTH_FORM_COLLEGE: { description: 'A sixth-form college.' },
-    INDEPENDENT: { description: 'An independent (fee-paying) school.' },
+    INDEPENDENT: { description: 'An independent school (including independent special schools).' },
+    OTHER: { description: 'Another kind the programme serves: secure units, special post-16 institutions.' },
+  } as const,
+});
+
+export const SchoolStatus = prismaEnum($Enums.SchoolStatus, 'SchoolStatus', {
+  description: 'Where a school stands in the DfE register (Get Information About Schools).',
+  values: {
+    OPEN: { description: 'Open.' },
+    OPEN_PROPOSED_TO_CLOSE: { description: 'Open, with a closing date set (see closedOn).' },
+    PROPOSED_TO_OPEN: { description: 'Registered but not open yet (see openedOn).' },
+    CLOSED: {
+      description:
+        'Closed. Kept, never deleted: enrolments and applications still point at it, and an academy conversion closes the old URN (see successors).',
+    },
   } as const,
 });
 

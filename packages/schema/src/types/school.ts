@@ -4,7 +4,7 @@ import { URN } from '@maths-hubs/db/domain';
 import { GraphQLError } from 'graphql';
 import { builder, namedConnection } from '../builder.ts';
 import { EnrolmentConnection, visibleEnrolmentsQuery } from './enrolment.ts';
-import { SchoolPhase, SchoolType } from './enums.ts';
+import { SchoolPhase, SchoolStatus, SchoolType } from './enums.ts';
 
 export const SchoolFilter = builder.inputType('SchoolFilter', {
   description: 'Narrows a list of schools. All given conditions must hold.',
@@ -16,7 +16,15 @@ export const SchoolFilter = builder.inputType('SchoolFilter', {
     localAuthority: t.string({
       description: 'Only schools in this local authority, e.g. "Dudley" (exact, case-insensitive).',
     }),
+    localAuthorityCode: t.string({
+      description: 'Only schools in the local authority with this three-digit register code, e.g. "332".',
+    }),
     phase: t.field({ type: [SchoolPhase], description: 'Only schools of one of these phases.' }),
+    status: t.field({
+      type: [SchoolStatus],
+      description:
+        'Only schools with one of these statuses. Left out, every status but CLOSED: closed schools appear only when asked for.',
+    }),
     stateFunded: t.boolean({
       description: 'Only state-funded schools (true) or only independent ones (false).',
     }),
@@ -33,7 +41,9 @@ export function schoolWhere(
   if (filter?.hubCode) and.push({ hub: { code: filter.hubCode.trim().toUpperCase() } });
   if (filter?.localAuthority)
     and.push({ localAuthority: { equals: filter.localAuthority.trim(), mode: 'insensitive' } });
+  if (filter?.localAuthorityCode) and.push({ localAuthorityCode: filter.localAuthorityCode.trim() });
   if (filter?.phase?.length) and.push({ phase: { in: filter.phase } });
+  and.push(filter?.status?.length ? { status: { in: filter.status } } : { status: { not: 'CLOSED' } });
   if (typeof filter?.stateFunded === 'boolean') and.push({ stateFunded: filter.stateFunded });
   return { AND: and };
 }
@@ -46,10 +56,53 @@ export const School = builder.prismaNode('School', {
     urn: t.exposeString('urn', { description: 'Six-digit DfE Unique Reference Number.' }),
     name: t.exposeString('name', { description: 'The school’s name.' }),
     phase: t.expose('phase', { type: SchoolPhase, description: 'Phase of education.' }),
-    type: t.expose('type', { type: SchoolType, description: 'Kind of establishment.' }),
-    stateFunded: t.exposeBoolean('stateFunded', { description: 'True for state-funded schools.' }),
+    type: t.expose('type', { type: SchoolType, description: 'Kind of establishment (coarse).' }),
+    establishmentType: t.exposeString('establishmentType', {
+      nullable: true,
+      description:
+        'The register’s own name for its type, e.g. "Academy converter" or "Pupil referral unit"; null for demo schools.',
+    }),
+    stateFunded: t.exposeBoolean('stateFunded', {
+      description:
+        'True for state-funded schools, decided by type as DfE statistics do (colleges count as state-funded here).',
+    }),
     localAuthority: t.exposeString('localAuthority', { description: 'The local authority area it is in.' }),
-    postcode: t.exposeString('postcode', { description: 'Its postcode.' }),
+    localAuthorityCode: t.exposeString('localAuthorityCode', {
+      nullable: true,
+      description:
+        'The register’s three-digit code for its local authority, e.g. "330"; null for demo schools.',
+    }),
+    postcode: t.exposeString('postcode', {
+      nullable: true,
+      description: 'Its postcode; null where the register has none (about 1,400 establishments).',
+    }),
+    status: t.expose('status', {
+      type: SchoolStatus,
+      description: 'Open, closed, or about to open or close.',
+    }),
+    openedOn: t.expose('openedOn', {
+      type: 'Date',
+      nullable: true,
+      description: 'The day it opened (or will open); null when the register has no real date.',
+    }),
+    closedOn: t.expose('closedOn', {
+      type: 'Date',
+      nullable: true,
+      description: 'The day it closed (or will close).',
+    }),
+    // By model name, as the object cannot name itself; the loader batches the links.
+    predecessors: t.prismaField({
+      type: ['School'],
+      description:
+        'The schools it replaced: the URN before an academy conversion, or the schools merged or amalgamated into it (from the register’s links file). Oldest link first.',
+      resolve: (_query, school, _args, ctx) => ctx.loaders.schoolPredecessors.load(school.urn),
+    }),
+    successors: t.prismaField({
+      type: ['School'],
+      description:
+        'The schools that replaced it: the academy it converted to, or the schools it was merged, amalgamated or split into.',
+      resolve: (_query, school, _args, ctx) => ctx.loaders.schoolSuccessors.load(school.urn),
+    }),
     trust: t.exposeString('trust', {
       nullable: true,
       description: 'The multi-academy trust it belongs to, if any.',
@@ -80,7 +133,7 @@ builder.queryFields((t) => ({
     {
       type: School,
       cursor: 'id',
-      description: 'Schools and colleges, by name.',
+      description: 'Schools and colleges, by name. Closed ones only when the filter asks for them.',
       args: { filter: t.arg({ type: SchoolFilter, description: 'Conditions the schools must meet.' }) },
       totalCount: (_parent, { filter }, ctx) => ctx.prisma.school.count({ where: schoolWhere(filter) }),
       resolve: (query, _root, { filter }, ctx) =>

@@ -272,10 +272,16 @@ export type ProgrammeYearStatus =
 export type SchoolPhase =
   /** All-through (primary and secondary). */
   | 'ALL_THROUGH'
-  /** Middle school (deemed primary or secondary). */
+  /** Middle school, deemed primary or secondary (demo data; the register says which). */
   | 'MIDDLE'
+  /** Middle school deemed primary (e.g. ages 8–12). */
+  | 'MIDDLE_DEEMED_PRIMARY'
+  /** Middle school deemed secondary (e.g. ages 9–13). */
+  | 'MIDDLE_DEEMED_SECONDARY'
   /** No single phase, e.g. many special schools. */
   | 'NOT_APPLICABLE'
+  /** Nursery (under 5). */
+  | 'NURSERY'
   /** Primary (ages 4–11). */
   | 'PRIMARY'
   /** Secondary (ages 11–16 or 11–18). */
@@ -291,10 +297,12 @@ export type SchoolType =
   | 'FE_COLLEGE'
   /** A free school (a kind of academy). */
   | 'FREE_SCHOOL'
-  /** An independent (fee-paying) school. */
+  /** An independent school (including independent special schools). */
   | 'INDEPENDENT'
   /** Maintained by the local authority. */
   | 'LA_MAINTAINED'
+  /** Another kind the programme serves: secure units, special post-16 institutions. */
+  | 'OTHER'
   /** A sixth-form college. */
   | 'SIXTH_FORM_COLLEGE'
   /** A special school. */
@@ -544,7 +552,7 @@ export type SchoolSearchQueryVariables = Exact<{
 }>;
 
 
-export type SchoolSearchQuery = { schools: { totalCount: number, nodes: Array<{ id: string, urn: string, name: string, phase: SchoolPhase, type: SchoolType, stateFunded: boolean, localAuthority: string, postcode: string, hub: { code: string, name: string } | null }> } };
+export type SchoolSearchQuery = { schools: { totalCount: number, nodes: Array<{ id: string, urn: string, name: string, phase: SchoolPhase, type: SchoolType, stateFunded: boolean, localAuthority: string, postcode: string | null, hub: { code: string, name: string } | null }> } };
 
 export type SubmitApplicationMutationVariables = Exact<{
   input: SubmitApplicationInput;

@@ -1,0 +1,359 @@
+// Writes files in the register's exact dialect (GIAS.md): the 135-column header in order, every
+// text field quoted, the bare-integer columns bare when filled, "" for blanks, CR LF, Windows-1252.
+// Tests build their fixtures with it, and the benchmark its 50,000-row file; no download is used.
+import iconv from 'iconv-lite';
+
+export const GIAS_COLUMNS = [
+  'URN',
+  'LA (code)',
+  'LA (name)',
+  'EstablishmentNumber',
+  'EstablishmentName',
+  'TypeOfEstablishment (code)',
+  'TypeOfEstablishment (name)',
+  'EstablishmentTypeGroup (code)',
+  'EstablishmentTypeGroup (name)',
+  'EstablishmentStatus (code)',
+  'EstablishmentStatus (name)',
+  'ReasonEstablishmentOpened (code)',
+  'ReasonEstablishmentOpened (name)',
+  'OpenDate',
+  'ReasonEstablishmentClosed (code)',
+  'ReasonEstablishmentClosed (name)',
+  'CloseDate',
+  'PhaseOfEducation (code)',
+  'PhaseOfEducation (name)',
+  'StatutoryLowAge',
+  'StatutoryHighAge',
+  'Boarders (code)',
+  'Boarders (name)',
+  'NurseryProvision (name)',
+  'OfficialSixthForm (code)',
+  'OfficialSixthForm (name)',
+  'Gender (code)',
+  'Gender (name)',
+  'ReligiousCharacter (code)',
+  'ReligiousCharacter (name)',
+  'ReligiousEthos (name)',
+  'Diocese (code)',
+  'Diocese (name)',
+  'AdmissionsPolicy (code)',
+  'AdmissionsPolicy (name)',
+  'SchoolCapacity',
+  'SpecialClasses (code)',
+  'SpecialClasses (name)',
+  'CensusDate',
+  'NumberOfPupils',
+  'NumberOfBoys',
+  'NumberOfGirls',
+  'PercentageFSM',
+  'TrustSchoolFlag (code)',
+  'TrustSchoolFlag (name)',
+  'Trusts (code)',
+  'Trusts (name)',
+  'SchoolSponsorFlag (name)',
+  'SchoolSponsors (name)',
+  'FederationFlag (name)',
+  'Federations (code)',
+  'Federations (name)',
+  'UKPRN',
+  'FEHEIdentifier',
+  'FurtherEducationType (name)',
+  'LastChangedDate',
+  'Street',
+  'Locality',
+  'Address3',
+  'Town',
+  'County (name)',
+  'Postcode',
+  'SchoolWebsite',
+  'TelephoneNum',
+  'HeadTitle (name)',
+  'HeadFirstName',
+  'HeadLastName',
+  'HeadPreferredJobTitle',
+  'BSOInspectorateName (name)',
+  'InspectorateReport',
+  'DateOfLastInspectionVisit',
+  'NextInspectionVisit',
+  'TeenMoth (name)',
+  'TeenMothPlaces',
+  'CCF (name)',
+  'SENPRU (name)',
+  'EBD (name)',
+  'PlacesPRU',
+  'FTProv (name)',
+  'EdByOther (name)',
+  'Section41Approved (name)',
+  'SEN1 (name)',
+  'SEN2 (name)',
+  'SEN3 (name)',
+  'SEN4 (name)',
+  'SEN5 (name)',
+  'SEN6 (name)',
+  'SEN7 (name)',
+  'SEN8 (name)',
+  'SEN9 (name)',
+  'SEN10 (name)',
+  'SEN11 (name)',
+  'SEN12 (name)',
+  'SEN13 (name)',
+  'TypeOfResourcedProvision (name)',
+  'ResourcedProvisionOnRoll',
+  'ResourcedProvisionCapacity',
+  'SenUnitOnRoll',
+  'SenUnitCapacity',
+  'GOR (code)',
+  'GOR (name)',
+  'DistrictAdministrative (code)',
+  'DistrictAdministrative (name)',
+  'AdministrativeWard (code)',
+  'AdministrativeWard (name)',
+  'ParliamentaryConstituency (code)',
+  'ParliamentaryConstituency (name)',
+  'UrbanRural (code)',
+  'UrbanRural (name)',
+  'GSSLACode (name)',
+  'Easting',
+  'Northing',
+  'MSOA (name)',
+  'LSOA (name)',
+  'InspectorateName (name)',
+  'SENStat',
+  'SENNoStat',
+  'BoardingEstablishment (name)',
+  'PropsName',
+  'PreviousLA (code)',
+  'PreviousLA (name)',
+  'PreviousEstablishmentNumber',
+  'Country (name)',
+  'UPRN',
+  'SiteName',
+  'QABName (code)',
+  'QABName (name)',
+  'EstablishmentAccredited (code)',
+  'EstablishmentAccredited (name)',
+  'QABReport',
+  'CHNumber',
+  'MSOA (code)',
+  'LSOA (code)',
+  'FSM',
+  'AccreditationExpiryDate',
+] as const;
+
+export type GiasColumn = (typeof GIAS_COLUMNS)[number];
+export type GiasRecord = Partial<Record<GiasColumn, string | number>>;
+
+/** Written without quotes when they hold a value (GIAS.md "Quoting"). */
+const BARE = new Set<string>([
+  'URN',
+  'StatutoryLowAge',
+  'StatutoryHighAge',
+  'SchoolCapacity',
+  'UKPRN',
+  'Easting',
+  'Northing',
+  'SENStat',
+  'SENNoStat',
+]);
+
+const quoted = (value: string) => `"${value.replaceAll('"', '""')}"`;
+
+/** One record's line, in the register's quoting, without its line end. */
+export function registerLine(record: GiasRecord, columns: readonly string[] = GIAS_COLUMNS): string {
+  return columns
+    .map((column) => {
+      const value = record[column as GiasColumn];
+      if (value === undefined || value === '') return '""';
+      return BARE.has(column) && /^\d+$/.test(String(value)) ? String(value) : quoted(String(value));
+    })
+    .join(',');
+}
+
+/** A whole file as bytes: header, records, CR LF between them, Windows-1252. */
+export function registerFile(
+  records: (GiasRecord | string)[],
+  { columns = GIAS_COLUMNS as readonly string[], finalLineBreak = false } = {},
+): Buffer {
+  const lines = [
+    columns.map(quoted).join(','),
+    ...records.map((r) => (typeof r === 'string' ? r : registerLine(r, columns))),
+  ];
+  return iconv.encode(lines.join('\r\n') + (finalLineBreak ? '\r\n' : ''), 'win1252');
+}
+
+/** Regions by GOR code, with the local authorities a generated row may fall in. */
+const AREAS: { gor: string; gorName: string; las: [string, string][] }[] = [
+  {
+    gor: 'F',
+    gorName: 'West Midlands',
+    las: [
+      ['330', 'Birmingham'],
+      ['333', 'Sandwell'],
+      ['332', 'Dudley'],
+      ['336', 'Wolverhampton'],
+    ],
+  },
+  {
+    gor: 'B',
+    gorName: 'North West',
+    las: [
+      ['895', 'Cheshire East'],
+      ['896', 'Cheshire West and Chester'],
+      ['344', 'Wirral'],
+    ],
+  },
+  {
+    gor: 'D',
+    gorName: 'Yorkshire and the Humber',
+    las: [
+      ['383', 'Leeds'],
+      ['373', 'Sheffield'],
+    ],
+  },
+  {
+    gor: 'H',
+    gorName: 'London',
+    las: [
+      ['202', 'Camden'],
+      ['213', 'Westminster'],
+    ],
+  },
+  {
+    gor: 'K',
+    gorName: 'South West',
+    las: [
+      ['801', 'Bristol, City of'],
+      ['878', 'Devon'],
+    ],
+  },
+];
+const KINDS = [
+  { code: '34', name: 'Academy converter', group: ['10', 'Academies'], phase: ['2', 'Primary'] },
+  { code: '34', name: 'Academy converter', group: ['10', 'Academies'], phase: ['4', 'Secondary'] },
+  {
+    code: '01',
+    name: 'Community school',
+    group: ['4', 'Local authority maintained schools'],
+    phase: ['2', 'Primary'],
+  },
+  {
+    code: '03',
+    name: 'Voluntary controlled school',
+    group: ['4', 'Local authority maintained schools'],
+    phase: ['2', 'Primary'],
+  },
+  { code: '28', name: 'Academy sponsor led', group: ['10', 'Academies'], phase: ['4', 'Secondary'] },
+  {
+    code: '07',
+    name: 'Community special school',
+    group: ['5', 'Special schools'],
+    phase: ['0', 'Not applicable'],
+  },
+  {
+    code: '11',
+    name: 'Other independent school',
+    group: ['3', 'Independent schools'],
+    phase: ['7', 'All-through'],
+  },
+  {
+    code: '15',
+    name: 'Local authority nursery school',
+    group: ['4', 'Local authority maintained schools'],
+    phase: ['1', 'Nursery'],
+  },
+  { code: '18', name: 'Further education', group: ['1', 'Colleges'], phase: ['6', '16 plus'] },
+] as const;
+const STATUS = [
+  ['1', 'Open'],
+  ['1', 'Open'],
+  ['1', 'Open'],
+  ['2', 'Closed'],
+  ['2', 'Closed'],
+  ['3', 'Open, but proposed to close'],
+  ['4', 'Proposed to open'],
+] as const;
+const NAMES = [
+  'St Mary’s',
+  'Oakfield',
+  'Brook Lane',
+  'Château Vert',
+  'Hillside',
+  'Our Lady’s',
+  'Riverside',
+  'Marlborough',
+];
+const SUFFIX = [
+  'Primary School',
+  'Academy',
+  'C of E Primary School',
+  'High School',
+  'School – Upper Site',
+  'College',
+];
+
+/**
+ * `count` rows shaped like the register's: mostly open English schools, a share closed, a few
+ * proposed, one in a hundred Welsh, one in two hundred overseas. URNs from `firstUrn`, in order;
+ * deterministic, so two runs write the same file.
+ */
+export function generatedRecords(count: number, firstUrn = 100000): GiasRecord[] {
+  const records: GiasRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const urn = firstUrn + i;
+    const area = AREAS[i % AREAS.length]!;
+    const [laCode, laName] = area.las[(i >> 3) % area.las.length]!;
+    const kind = KINDS[(i * 7) % KINDS.length]!;
+    const [statusCode, statusName] = STATUS[(i * 5) % STATUS.length]!;
+    const welsh = i % 100 === 99;
+    const overseas = i % 200 === 150;
+    const closed = statusCode === '2';
+    records.push({
+      URN: urn,
+      'LA (code)': welsh ? '660' : overseas ? '702' : laCode,
+      'LA (name)': welsh ? 'Isle of Anglesey' : overseas ? 'BFPO Overseas Establishments' : laName,
+      EstablishmentNumber: String(2000 + (i % 7000)),
+      EstablishmentName: `${NAMES[i % NAMES.length]} ${SUFFIX[(i >> 2) % SUFFIX.length]}`,
+      'TypeOfEstablishment (code)': welsh ? '30' : overseas ? '26' : kind.code,
+      'TypeOfEstablishment (name)': welsh
+        ? 'Welsh establishment'
+        : overseas
+          ? "Service children's education"
+          : kind.name,
+      'EstablishmentTypeGroup (code)': welsh ? '6' : overseas ? '9' : kind.group[0],
+      'EstablishmentTypeGroup (name)': welsh ? 'Welsh schools' : overseas ? 'Other types' : kind.group[1],
+      'EstablishmentStatus (code)': statusCode,
+      'EstablishmentStatus (name)': statusName,
+      'ReasonEstablishmentOpened (code)': '00',
+      'ReasonEstablishmentOpened (name)': 'Not applicable',
+      OpenDate:
+        i % 13 === 0 ? '01-01-1800' : `${String((i % 28) + 1).padStart(2, '0')}-09-${2000 + (i % 24)}`,
+      'ReasonEstablishmentClosed (code)': closed ? '10' : '00',
+      'ReasonEstablishmentClosed (name)': closed ? 'Academy Converter' : 'Not applicable',
+      CloseDate: closed ? `31-08-${2010 + (i % 14)}` : statusCode === '3' ? '31-08-2027' : '',
+      'PhaseOfEducation (code)': welsh ? '0' : kind.phase[0],
+      'PhaseOfEducation (name)': welsh ? 'Not applicable' : kind.phase[1],
+      StatutoryLowAge: welsh ? '' : 4,
+      StatutoryHighAge: welsh ? '' : 11,
+      'Gender (code)': '3',
+      'Gender (name)': 'Mixed',
+      SchoolCapacity: 210 + (i % 900),
+      NumberOfPupils: String(180 + (i % 800)),
+      'TrustSchoolFlag (code)': '0',
+      'TrustSchoolFlag (name)': 'Not applicable',
+      'Trusts (code)': i % 3 === 0 ? String(3000 + (i % 400)) : '',
+      'Trusts (name)': i % 3 === 0 ? `The ${NAMES[(i >> 1) % NAMES.length]} Learning Trust` : '',
+      UKPRN: 10000000 + i,
+      LastChangedDate: '12-04-2025',
+      Street: `${1 + (i % 200)} School Lane`,
+      Town: area.gorName === 'London' ? 'London' : 'Townsville',
+      Postcode: i % 37 === 0 ? '' : `B${1 + (i % 98)} ${1 + (i % 9)}AA`,
+      'GOR (code)': welsh ? 'W' : overseas ? 'Z' : area.gor,
+      'GOR (name)': welsh ? 'Wales (pseudo)' : overseas ? 'Not Applicable' : area.gorName,
+      Easting: 400000 + (i % 9999),
+      Northing: 280000 + (i % 9999),
+      'Country (name)': welsh ? 'Wales' : 'United Kingdom',
+    });
+  }
+  return records;
+}
