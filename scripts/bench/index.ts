@@ -8,6 +8,7 @@ import { benchFleet } from './fleet.ts';
 import { benchLimits } from './limits.ts';
 import { benchColdStart, benchNationalSeed } from './platform.ts';
 import { benchProfile } from './profile.ts';
+import { benchRegister } from './register.ts';
 import { benchStats } from './stats.ts';
 import { benchSuppression } from './suppression.ts';
 
@@ -27,6 +28,8 @@ if (run('api')) await benchApi(nationalUrl.toString());
 if (run('stats')) await benchStats(nationalUrl.toString());
 if (run('fleet')) await benchFleet(nationalUrl.toString());
 if (run('profile')) await benchProfile(nationalUrl.toString());
+// A fresh database of its own, and an embedded data directory.
+if (run('register')) await benchRegister(adminUrl);
 // The embedded database only (no PostgreSQL needed).
 if (run('limits')) await benchLimits();
 // In process, no database.

@@ -113,7 +113,10 @@ try {
     }
     exitCode = report.invalid.length > 0 ? 3 : 0;
   }
-  say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  // maxRSS is in KiB: the import streams, so this stays flat as the file grows (docs/benchmarks.md).
+  say(
+    `done in ${((performance.now() - started) / 1000).toFixed(1)} s; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,
+  );
 } catch (error) {
   if (!(error instanceof RegisterFileError) && (error as NodeJS.ErrnoException)?.code !== 'ENOENT')
     throw error;

@@ -413,6 +413,33 @@ describe(`the school register import (${testDbKind()})`, () => {
     });
   });
 
+  it('follows a school across its URN change in progression', async () => {
+    // A school in Development one year and not in Embedding the next, and a school that is:
+    // linking the first to the second (a conversion) makes the first count as having gone on.
+    const [pair] = await api.db.sql.query<{ year: string; next: string; old_urn: string; new_urn: string }>(
+      `WITH took AS (
+         SELECT DISTINCT e.school_id, p.slug, c.academic_year FROM enrolment e
+           JOIN cohort c ON c.id = e.cohort_id JOIN programme p ON p.id = c.programme_id
+          WHERE e.status IN ('ACCEPTED','ACTIVE','COMPLETED','WITHDRAWN') AND c.status <> 'CANCELLED')
+       SELECT d.academic_year AS year, m.academic_year AS next, so.urn AS old_urn, sn.urn AS new_urn
+         FROM took d JOIN took m ON m.slug = 'secondary-tfm-embedding-year-support'
+              AND m.academic_year = (split_part(d.academic_year, '/', 1)::int + 1)::text || '/' || lpad(((split_part(d.academic_year, '/', 1)::int + 2) % 100)::text, 2, '0')
+         JOIN school so ON so.id = d.school_id JOIN school sn ON sn.id = m.school_id
+        WHERE d.slug = 'secondary-tfm-development'
+          AND NOT EXISTS (SELECT 1 FROM took x WHERE x.school_id = d.school_id AND x.slug = 'secondary-tfm-embedding-year-support' AND x.academic_year = m.academic_year)
+        ORDER BY 1, 3, 4 LIMIT 1`,
+    );
+    expect(pair).toBeDefined();
+    const query = `query($year: AcademicYear!) { progression(fromProgramme: "secondary-tfm-development", toProgramme: "secondary-tfm-embedding-year-support", fromYear: $year) { schools schoolsProgressed } }`;
+    const before = (await api.ok(query, { year: pair!.year }, 'admin')).progression;
+    await api.db.sql.query(
+      `INSERT INTO school_link (predecessor_urn, successor_urn, link_type) VALUES ($1, $2, 'successor')`,
+      [pair!.old_urn, pair!.new_urn],
+    );
+    const after = (await api.ok(query, { year: pair!.year }, 'admin')).progression;
+    expect(after).toEqual({ schools: before.schools, schoolsProgressed: before.schoolsProgressed + 1 });
+  });
+
   it('leaves closed schools out of search unless asked, and refuses applications from them', async () => {
     const path = await fileOf([
       school(140701, { EstablishmentName: 'Zebracross Primary School' }),

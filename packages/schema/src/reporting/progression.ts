@@ -1,5 +1,8 @@
 // The statement behind `progression`: schools and people in one programme in one year, and how
 // many of them are in another programme the following year. Every value is a bound parameter.
+// A school that changed URN in between (an academy conversion, a merger: school_link, from the
+// register's links file) has gone on if its successor is in the second programme. Statistics, by
+// contrast, count each enrolment under the school it was made for: history stays as it was.
 import { Prisma, type PrismaClient } from '@maths-hubs/db/client';
 
 export interface ProgressionCounts {
@@ -25,9 +28,20 @@ export async function progressionCounts(
            WHERE e.status IN ('ACCEPTED', 'ACTIVE', 'COMPLETED', 'WITHDRAWN') AND c.status <> 'CANCELLED'
              AND ((p.slug = ${fromProgramme} AND c.academic_year = ${fromYear}) OR (p.slug = ${toProgramme} AND c.academic_year = ${toYear}))
         ), before AS (SELECT * FROM took WHERE slug = ${fromProgramme} AND academic_year = ${fromYear}),
-           after AS (SELECT * FROM took WHERE slug = ${toProgramme} AND academic_year = ${toYear})
+           after AS (SELECT * FROM took WHERE slug = ${toProgramme} AND academic_year = ${toYear}),
+           -- Each school of the first year under the URN it has in the second, where it changed.
+           successor AS (
+             SELECT old.id AS school_id, new.id AS successor_id
+               FROM school_link l
+               JOIN school old ON old.urn = l.predecessor_urn
+               JOIN school new ON new.urn = l.successor_urn
+              WHERE old.id IN (SELECT school_id FROM before)
+           )
         SELECT count(DISTINCT b.school_id) AS schools,
-               count(DISTINCT b.school_id) FILTER (WHERE b.school_id IN (SELECT school_id FROM after)) AS schools_on,
+               count(DISTINCT b.school_id) FILTER (
+                 WHERE b.school_id IN (SELECT school_id FROM after)
+                    OR b.school_id IN (SELECT x.school_id FROM successor x JOIN after a ON a.school_id = x.successor_id)
+               ) AS schools_on,
                count(DISTINCT b.participant_id) AS people,
                count(DISTINCT b.participant_id) FILTER (WHERE b.participant_id IN (SELECT participant_id FROM after)) AS people_on
           FROM before b`);

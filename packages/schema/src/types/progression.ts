@@ -66,7 +66,7 @@ builder.queryField('progression', (t) =>
   t.field({
     type: Progression,
     description:
-      'Progression between programmes, e.g. Development → Embedding or ECT Phase 1 → Phase 2: who took part in `fromProgramme` in `fromYear`, and how many of them are in `toProgramme` the following year. Needs an API key; anonymised like cohortStats (those who went on and those who did not are one table with the total).',
+      'Progression between programmes, e.g. Development → Embedding or ECT Phase 1 → Phase 2: who took part in `fromProgramme` in `fromYear`, and how many of them are in `toProgramme` the following year. A school that changed URN in between (an academy conversion or merger, from the register’s links) counts as having gone on if its successor did. Needs an API key; anonymised like cohortStats (those who went on and those who did not are one table with the total).',
     args: {
       fromProgramme: t.arg.string({ required: true, description: 'Slug of the earlier programme.' }),
       toProgramme: t.arg.string({ required: true, description: 'Slug of the later programme.' }),
