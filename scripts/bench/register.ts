@@ -77,6 +77,20 @@ async function copyFloor(adminUrl: string, file: string) {
   return seconds;
 }
 
+/** A new database with the reference data and no schools: DATABASE_URL for the commands. */
+async function freshPostgres(adminUrl: string) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS maths_hubs_register_bench WITH (FORCE)');
+  await admin.query('CREATE DATABASE maths_hubs_register_bench');
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = '/maths_hubs_register_bench';
+  const env = { DATABASE_URL: url.toString() };
+  timed(['db:seed', '--scale', 'none'], env);
+  return env;
+}
+
 export async function benchRegister(adminUrl: string) {
   await mkdir(work, { recursive: true });
   const sizes = [25_000, 50_000, 100_000];
@@ -98,53 +112,34 @@ export async function benchRegister(adminUrl: string) {
   const start = timed(['exec', 'tsx', '-e', '0'], {});
   console.log('  floor: starting tsx, as every pnpm db:… command   %s s', start.seconds.toFixed(2));
 
-  // PostgreSQL: a fresh database with the reference data (hubs, WM1's areas) and no synthetic layer.
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS maths_hubs_register_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE maths_hubs_register_bench');
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = '/maths_hubs_register_bench';
-  const postgres = { DATABASE_URL: url.toString() };
-  timed(['db:seed', '--scale', 'none'], postgres);
-  const pgFirst = importTimed(file, postgres);
-  const pgSecond = importTimed(file, postgres);
-  const ratio = (s: number) => `${(s / copy).toFixed(1)}× COPY`;
-  console.log(
-    '  PostgreSQL, first import    %s s (%s s inside the command; %s); peak %d MiB; budget 20 s',
-    pgFirst.seconds.toFixed(1),
-    pgFirst.inside.toFixed(1),
-    ratio(pgFirst.inside),
-    pgFirst.peakMiB,
-  );
-  console.log(
-    '  PostgreSQL, same file again %s s (%s s inside; %s); peak %d MiB; budget 10 s',
-    pgSecond.seconds.toFixed(1),
-    pgSecond.inside.toFixed(1),
-    ratio(pgSecond.inside),
-    pgSecond.peakMiB,
-  );
-
-  // Embedded: a fresh data directory, likewise.
+  // PostgreSQL: a fresh database with the reference data (hubs, WM1's areas) and no synthetic
+  // layer; then the embedded database in a fresh data directory, likewise.
+  const postgres = await freshPostgres(adminUrl);
   const dataDir = join(work, 'pglite');
   execFileSync('rm', ['-rf', dataDir]);
   const embedded = { DATA_DIR: dataDir };
   timed(['db:seed', '--scale', 'none'], embedded);
-  const liteFirst = importTimed(file, embedded);
-  const liteSecond = importTimed(file, embedded);
-  console.log(
-    '  PGlite, first import        %s s (%s s inside); peak %d MiB',
-    liteFirst.seconds.toFixed(1),
-    liteFirst.inside.toFixed(1),
-    liteFirst.peakMiB,
-  );
-  console.log(
-    '  PGlite, same file again     %s s (%s s inside); peak %d MiB',
-    liteSecond.seconds.toFixed(1),
-    liteSecond.inside.toFixed(1),
-    liteSecond.peakMiB,
-  );
+  for (const [label, env, floor] of [
+    ['PostgreSQL', postgres, copy],
+    ['PGlite', embedded, null],
+  ] as const) {
+    for (const [run, budget] of [
+      ['first import   ', 20],
+      ['same file again', 10],
+    ] as const) {
+      const result = importTimed(file, env);
+      console.log(
+        '  %s %s %s s (%s s inside the command%s); peak %d MiB%s',
+        `${label},`.padEnd(11),
+        run,
+        result.seconds.toFixed(1),
+        result.inside.toFixed(1),
+        floor ? `; ${(result.inside / floor).toFixed(1)}× COPY` : '',
+        result.peakMiB,
+        floor ? `; budget ${budget} s` : '',
+      );
+    }
+  }
 
   // Peak memory by file size (PostgreSQL, each into a fresh register), beside a command that
   // reads no file at all (migrate, nothing pending): what the process weighs before any row.
@@ -154,13 +149,7 @@ export async function benchRegister(adminUrl: string) {
     /peak memory (\d+) MiB/.exec(idle.out)?.[1],
   );
   for (const rows of sizes) {
-    const admin2 = new pg.Client({ connectionString: adminUrl });
-    await admin2.connect();
-    await admin2.query('DROP DATABASE IF EXISTS maths_hubs_register_bench WITH (FORCE)');
-    await admin2.query('CREATE DATABASE maths_hubs_register_bench');
-    await admin2.end();
-    timed(['db:seed', '--scale', 'none'], postgres);
-    const run = importTimed(files.get(rows)!, postgres);
+    const run = importTimed(files.get(rows)!, await freshPostgres(adminUrl));
     console.log(
       '  peak memory, %s rows (%s MB)   %d MiB (%s s inside)',
       rows.toLocaleString('en-GB').padStart(7),

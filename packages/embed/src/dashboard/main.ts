@@ -2,6 +2,8 @@
 // cohortStats by region, hub or academic year as a chart and a table, filters them, and
 // downloads the table as CSV. The page's controls are in index.html; data.ts talks to the API
 // (only through @maths-hubs/sdk) and render.ts draws.
+
+import { h } from '../dom.ts';
 import {
   type Api,
   createApi,
@@ -19,7 +21,7 @@ import {
   toCsv,
   type View,
 } from './data.ts';
-import { h, renderChart, renderTable } from './render.ts';
+import { renderChart, renderTable } from './render.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const el = {

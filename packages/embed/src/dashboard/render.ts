@@ -2,6 +2,7 @@
 // A cell without a figure is never drawn or written as zero: the chart gives it a hatched
 // ("suppressed") or grey ("n/a") band across the axis with its word on it, and the table the word.
 import * as Plot from '@observablehq/plot';
+import { h } from '../dom.ts';
 import {
   CELL_WORDS,
   type Cell,
@@ -12,26 +13,6 @@ import {
   type Row,
   type Table,
 } from './data.ts';
-
-type Child = Node | string | number | null | undefined | false;
-
-/** Creates an element: attributes (false/null/undefined leave one out) and children as text or nodes. */
-export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string | number | boolean | null | undefined> = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    element.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === 'object' ? child : String(child));
-  }
-  return element;
-}
 
 // ───────────── chart ─────────────
 

@@ -12,6 +12,7 @@ import {
   type SubmitApplicationInput,
   type SubmitApplicationMutation,
 } from '@maths-hubs/sdk';
+import { h } from '../dom.ts';
 import {
   attachShadowWithStyles,
   clientFor,
@@ -19,7 +20,6 @@ import {
   endpointFor,
   failureKind,
   formatDate,
-  h,
 } from './shared.ts';
 
 type Cohort = NonNullable<CohortQuery['cohort']>;

@@ -10,7 +10,8 @@ import {
   type RecruitingCohortsQuery,
   subscribe,
 } from '@maths-hubs/sdk';
-import { attachShadowWithStyles, clientFor, describeFailure, formatDate, h } from './shared.ts';
+import { h } from '../dom.ts';
+import { attachShadowWithStyles, clientFor, describeFailure, formatDate } from './shared.ts';
 
 type Cohort = RecruitingCohortsQuery['cohorts']['nodes'][number];
 

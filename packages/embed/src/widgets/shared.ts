@@ -1,5 +1,5 @@
-// What both widgets share: where the API is, one client per API, readable failure messages, a
-// small DOM builder (text is always set as text, never parsed as HTML) and the theme's defaults.
+// What both widgets share: where the API is, one client per API, readable failure messages and the
+// theme's defaults. (The DOM builder `h` is ../dom.ts, shared with the dashboard.)
 import { createBaseClient, GraphQLRequestError, HttpError, NetworkError } from '@maths-hubs/sdk';
 
 /** Where this script was loaded from: the API's default origin. */
@@ -53,26 +53,6 @@ export function describeFailure(error: unknown, what: string): string {
     default:
       return `Something went wrong while loading ${what}. Please try again later.`;
   }
-}
-
-type Child = Node | string | number | null | undefined | false;
-
-/** Creates an element: attributes (false/null/undefined leave one out) and children as text or nodes. */
-export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string | number | boolean | null | undefined> = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === false || value === null || value === undefined) continue;
-    element.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === 'object' ? child : String(child));
-  }
-  return element;
 }
 
 /** "Friday 27 November 2026", in the visitor's locale but British by default. */
