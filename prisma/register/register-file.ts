@@ -353,7 +353,83 @@ export function generatedRecords(count: number, firstUrn = 100000): GiasRecord[]
       Easting: 400000 + (i % 9999),
       Northing: 280000 + (i % 9999),
       'Country (name)': welsh ? 'Wales' : 'United Kingdom',
+      // The columns the import does not read, filled as the register fills them, so that the
+      // file is as long as a real one (about 1.2 kB a row: 60 MB for 51,000 rows). Made up:
+      // no real school, person or address.
+      ...registerPadding(i, laName),
     });
   }
   return records;
+}
+
+const WARDS = ['Hillfields', 'Kingsbury', 'Moor Green', 'Northfield', 'Sutton Vesey', 'Weoley & Selly Oak'];
+const SEN = [
+  'SpLD - Specific Learning Difficulty',
+  'MLD - Moderate Learning Difficulty',
+  'SEMH - Social, Emotional and Mental Health',
+  'SLCN - Speech, language and Communication',
+  'ASD - Autistic Spectrum Disorder',
+];
+
+/** Plausible values for the columns the import skips (none of them real). */
+function registerPadding(i: number, laName: string): GiasRecord {
+  const ward = WARDS[i % WARDS.length]!;
+  return {
+    'ReasonEstablishmentOpened (code)': '00',
+    'Boarders (code)': '1',
+    'Boarders (name)': 'No boarders',
+    'NurseryProvision (name)': i % 4 === 0 ? 'Has Nursery Classes' : 'No Nursery Classes',
+    'OfficialSixthForm (code)': '2',
+    'OfficialSixthForm (name)': 'Does not have a sixth form',
+    'ReligiousCharacter (code)': i % 5 === 0 ? '02' : '00',
+    'ReligiousCharacter (name)': i % 5 === 0 ? 'Church of England' : 'Does not apply',
+    'ReligiousEthos (name)': i % 5 === 0 ? 'Church of England' : 'Does not apply',
+    'Diocese (code)': i % 5 === 0 ? 'CE23' : '0000',
+    'Diocese (name)': i % 5 === 0 ? 'Diocese of Somewhere' : 'Not applicable',
+    'AdmissionsPolicy (code)': '0',
+    'AdmissionsPolicy (name)': 'Not applicable',
+    'SpecialClasses (code)': '2',
+    'SpecialClasses (name)': 'No Special Classes',
+    CensusDate: '16-01-2025',
+    NumberOfBoys: String(90 + (i % 400)),
+    NumberOfGirls: String(90 + (i % 400)),
+    PercentageFSM: ((i % 600) / 10).toFixed(1),
+    'TrustSchoolFlag (code)': '5',
+    'TrustSchoolFlag (name)': 'Supported by a multi-academy trust',
+    'SchoolSponsorFlag (name)': 'Not applicable',
+    'FederationFlag (name)': 'Not under a federation',
+    'FurtherEducationType (name)': 'Not applicable',
+    Locality: `${ward} Park`,
+    Address3: '',
+    'County (name)': 'Somewhereshire',
+    SchoolWebsite: `https://school-${i}.example.org.uk`,
+    TelephoneNum: `01632 ${String(960000 + (i % 1000))}`,
+    'HeadTitle (name)': 'Ms',
+    HeadFirstName: 'Alex',
+    HeadLastName: `Example${i % 100}`,
+    HeadPreferredJobTitle: 'Headteacher',
+    'InspectorateName (name)': 'Ofsted',
+    DateOfLastInspectionVisit: '14-03-2023',
+    'SEN1 (name)': SEN[i % SEN.length],
+    'SEN2 (name)': SEN[(i + 2) % SEN.length],
+    'TypeOfResourcedProvision (name)': 'Not applicable',
+    'DistrictAdministrative (code)': `E0800${String(i % 100).padStart(4, '0')}`,
+    'DistrictAdministrative (name)': laName,
+    'AdministrativeWard (code)': `E0503${String(i % 10000).padStart(4, '0')}`,
+    'AdministrativeWard (name)': ward,
+    'ParliamentaryConstituency (code)': `E1400${String(i % 1000).padStart(4, '0')}`,
+    'ParliamentaryConstituency (name)': `${laName} ${ward}`,
+    'UrbanRural (code)': 'A1',
+    'UrbanRural (name)': '(England/Wales) Urban major conurbation',
+    'GSSLACode (name)': `E0800${String(i % 100).padStart(4, '0')}`,
+    'MSOA (name)': `${laName} ${String(i % 200).padStart(3, '0')}`,
+    'LSOA (name)': `${laName} ${String(i % 200).padStart(3, '0')}${'ABCDE'[i % 5]}`,
+    'BoardingEstablishment (name)': 'Not applicable',
+    'PreviousLA (code)': '999',
+    'PreviousLA (name)': 'Does not apply',
+    UPRN: String(100070000000 + i),
+    'MSOA (code)': `E0200${String(i % 10000).padStart(4, '0')}`,
+    'LSOA (code)': `E0100${String(i % 10000).padStart(4, '0')}`,
+    FSM: String(i % 300),
+  };
 }
