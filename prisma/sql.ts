@@ -6,3 +6,22 @@ export interface Sql {
   exec(script: string): Promise<void>;
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
 }
+
+const ROLLBACK = Symbol('rollback');
+
+/**
+ * Runs `fn` in a transaction and commits only if it answers true; otherwise everything it did is
+ * rolled back (a dry run: it counts what it would change, then leaves nothing behind). Answers
+ * whether it committed.
+ */
+export async function transactionCommittingIf(sql: Sql, fn: (tx: Sql) => Promise<boolean>): Promise<boolean> {
+  try {
+    await sql.transaction(async (tx) => {
+      if (!(await fn(tx))) throw ROLLBACK;
+    });
+    return true;
+  } catch (error) {
+    if (error === ROLLBACK) return false;
+    throw error;
+  }
+}

@@ -4,7 +4,7 @@
 // authorities at once; demo schools keep the hubs they were generated with.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import type { Sql } from '../sql.ts';
+import { type Sql, transactionCommittingIf } from '../sql.ts';
 
 /**
  * Gives the real schools of the local authorities in $1 (text[]) the hub that now serves them,
@@ -96,36 +96,30 @@ export async function importHubAreas(
   const hubId = new Map(hubs.map((h) => [h.code, h.id]));
   const mapped = rows.filter((r) => r.hubCode);
   const removedCodes = rows.filter((r) => !r.hubCode).map((r) => r.localAuthorityCode);
-  class Rollback extends Error {}
-  try {
-    await sql.transaction(async (tx) => {
-      const set = await tx.query(
-        `INSERT INTO hub_area (local_authority_code, local_authority, hub_id)
+  report.applied = await transactionCommittingIf(sql, async (tx) => {
+    const set = await tx.query(
+      `INSERT INTO hub_area (local_authority_code, local_authority, hub_id)
          SELECT * FROM unnest($1::text[], $2::text[], $3::int[])
          ON CONFLICT (local_authority_code) DO UPDATE
             SET local_authority = excluded.local_authority, hub_id = excluded.hub_id, updated_at = now()
           WHERE (hub_area.local_authority, hub_area.hub_id) IS DISTINCT FROM (excluded.local_authority, excluded.hub_id)
          RETURNING 1`,
-        [
-          mapped.map((r) => r.localAuthorityCode),
-          mapped.map((r) => r.localAuthority),
-          mapped.map((r) => hubId.get(r.hubCode!)),
-        ],
-      );
-      const removed = await tx.query(
-        'DELETE FROM hub_area WHERE local_authority_code = ANY($1::text[]) RETURNING 1',
-        [removedCodes],
-      );
-      const moved = await tx.query(MOVE_SCHOOLS_SQL, [rows.map((r) => r.localAuthorityCode)]);
-      report.set = set.length;
-      report.removed = removed.length;
-      report.unchanged = rows.length - set.length - removed.length;
-      report.schoolsMoved = moved.length;
-      if (dryRun) throw new Rollback();
-      report.applied = true;
-    });
-  } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
-  }
+      [
+        mapped.map((r) => r.localAuthorityCode),
+        mapped.map((r) => r.localAuthority),
+        mapped.map((r) => hubId.get(r.hubCode!)),
+      ],
+    );
+    const removed = await tx.query(
+      'DELETE FROM hub_area WHERE local_authority_code = ANY($1::text[]) RETURNING 1',
+      [removedCodes],
+    );
+    const moved = await tx.query(MOVE_SCHOOLS_SQL, [rows.map((r) => r.localAuthorityCode)]);
+    report.set = set.length;
+    report.removed = removed.length;
+    report.unchanged = rows.length - set.length - removed.length;
+    report.schoolsMoved = moved.length;
+    return !dryRun;
+  });
   return report;
 }

@@ -3,7 +3,7 @@
 // A school is matched by URN; a row changes only when something in it differs, so a second run
 // of the same file changes nothing, not even `updated_at`. Each real school gets the hub that
 // serves its local authority (`hub_area`), or none.
-import type { Sql } from '../sql.ts';
+import { type Sql, transactionCommittingIf } from '../sql.ts';
 import { type ReadProgress, type RegisterRow, type RegisterSchool, readRegister } from './gias.ts';
 import { type LinkRow, readLinks } from './links.ts';
 
@@ -70,9 +70,6 @@ const STAGE_COLUMNS: { name: string; type: string; value: (s: RegisterSchool) =>
   { name: 'closed_on', type: 'date', value: (s) => s.closedOn },
 ];
 
-/** Thrown inside the transaction to roll a dry run back once its figures are known. */
-class DryRun extends Error {}
-
 /** The school as the register has it, with the hub of its LA: compared field by field. */
 const REGISTER_VALUES = `s.name, s.phase::"SchoolPhase", s.type::"SchoolType", s.establishment_type, s.state_funded,
   s.la, s.la_code, s.postcode, s.trust, s.status::"SchoolStatus", s.opened_on, s.closed_on, a.hub_id, false`;
@@ -99,17 +96,13 @@ export async function importRegister(
     skipped: [],
     unmappedLocalAuthorities: [],
   };
-  try {
-    await sql.transaction(async (tx) => {
-      await stage(tx, file, report, options.onProgress);
-      await apply(tx, report);
-      if (options.links) report.links = await applyLinks(tx, options.links);
-      if (options.dryRun || (options.strict && report.invalid > 0)) throw new DryRun();
-      report.applied = true;
-    });
-  } catch (error) {
-    if (!(error instanceof DryRun)) throw error;
-  }
+  // A dry run, or --strict with invalid rows, counts everything and then rolls back.
+  report.applied = await transactionCommittingIf(sql, async (tx) => {
+    await stage(tx, file, report, options.onProgress);
+    await apply(tx, report);
+    if (options.links) report.links = await applyLinks(tx, options.links);
+    return !options.dryRun && !(options.strict && report.invalid > 0);
+  });
   report.skipped.sort((a, b) => a.line - b.line);
   return report;
 }

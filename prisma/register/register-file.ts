@@ -292,6 +292,29 @@ const SUFFIX = [
   'College',
 ];
 
+/** Code and name pairs of where a row is and what it is. */
+interface Place {
+  la: readonly [string, string];
+  gor: readonly [string, string];
+  type: readonly [string, string];
+  group: readonly [string, string];
+  phase: readonly [string, string];
+}
+const WALES: Place = {
+  la: ['660', 'Isle of Anglesey'],
+  gor: ['W', 'Wales (pseudo)'],
+  type: ['30', 'Welsh establishment'],
+  group: ['6', 'Welsh schools'],
+  phase: ['0', 'Not applicable'],
+};
+const OVERSEAS: Place = {
+  la: ['702', 'BFPO Overseas Establishments'],
+  gor: ['Z', 'Not Applicable'],
+  type: ['26', "Service children's education"],
+  group: ['9', 'Other types'],
+  phase: ['2', 'Primary'],
+};
+
 /**
  * `count` rows shaped like the register's: mostly open English schools, a share closed, a few
  * proposed, one in a hundred Welsh, one in two hundred overseas. URNs from `firstUrn`, in order;
@@ -306,22 +329,29 @@ export function generatedRecords(count: number, firstUrn = 100000): GiasRecord[]
     const kind = KINDS[(i * 7) % KINDS.length]!;
     const [statusCode, statusName] = STATUS[(i * 5) % STATUS.length]!;
     const welsh = i % 100 === 99;
-    const overseas = i % 200 === 150;
+    // One row in a hundred is Welsh and one in two hundred overseas; the rest are English.
+    const place: Place = welsh
+      ? WALES
+      : i % 200 === 150
+        ? OVERSEAS
+        : {
+            la: [laCode, laName],
+            gor: [area.gor, area.gorName],
+            type: [kind.code, kind.name],
+            group: kind.group,
+            phase: kind.phase,
+          };
     const closed = statusCode === '2';
     records.push({
       URN: urn,
-      'LA (code)': welsh ? '660' : overseas ? '702' : laCode,
-      'LA (name)': welsh ? 'Isle of Anglesey' : overseas ? 'BFPO Overseas Establishments' : laName,
+      'LA (code)': place.la[0],
+      'LA (name)': place.la[1],
       EstablishmentNumber: String(2000 + (i % 7000)),
       EstablishmentName: `${NAMES[i % NAMES.length]} ${SUFFIX[(i >> 2) % SUFFIX.length]}`,
-      'TypeOfEstablishment (code)': welsh ? '30' : overseas ? '26' : kind.code,
-      'TypeOfEstablishment (name)': welsh
-        ? 'Welsh establishment'
-        : overseas
-          ? "Service children's education"
-          : kind.name,
-      'EstablishmentTypeGroup (code)': welsh ? '6' : overseas ? '9' : kind.group[0],
-      'EstablishmentTypeGroup (name)': welsh ? 'Welsh schools' : overseas ? 'Other types' : kind.group[1],
+      'TypeOfEstablishment (code)': place.type[0],
+      'TypeOfEstablishment (name)': place.type[1],
+      'EstablishmentTypeGroup (code)': place.group[0],
+      'EstablishmentTypeGroup (name)': place.group[1],
       'EstablishmentStatus (code)': statusCode,
       'EstablishmentStatus (name)': statusName,
       'ReasonEstablishmentOpened (code)': '00',
@@ -331,8 +361,8 @@ export function generatedRecords(count: number, firstUrn = 100000): GiasRecord[]
       'ReasonEstablishmentClosed (code)': closed ? '10' : '00',
       'ReasonEstablishmentClosed (name)': closed ? 'Academy Converter' : 'Not applicable',
       CloseDate: closed ? `31-08-${2010 + (i % 14)}` : statusCode === '3' ? '31-08-2027' : '',
-      'PhaseOfEducation (code)': welsh ? '0' : kind.phase[0],
-      'PhaseOfEducation (name)': welsh ? 'Not applicable' : kind.phase[1],
+      'PhaseOfEducation (code)': place.phase[0],
+      'PhaseOfEducation (name)': place.phase[1],
       StatutoryLowAge: welsh ? '' : 4,
       StatutoryHighAge: welsh ? '' : 11,
       'Gender (code)': '3',
@@ -348,15 +378,15 @@ export function generatedRecords(count: number, firstUrn = 100000): GiasRecord[]
       Street: `${1 + (i % 200)} School Lane`,
       Town: area.gorName === 'London' ? 'London' : 'Townsville',
       Postcode: i % 37 === 0 ? '' : `B${1 + (i % 98)} ${1 + (i % 9)}AA`,
-      'GOR (code)': welsh ? 'W' : overseas ? 'Z' : area.gor,
-      'GOR (name)': welsh ? 'Wales (pseudo)' : overseas ? 'Not Applicable' : area.gorName,
+      'GOR (code)': place.gor[0],
+      'GOR (name)': place.gor[1],
       Easting: 400000 + (i % 9999),
       Northing: 280000 + (i % 9999),
       'Country (name)': welsh ? 'Wales' : 'United Kingdom',
       // The columns the import does not read, filled as the register fills them, so that the
       // file is as long as a real one (about 1.2 kB a row: 60 MB for 51,000 rows). Made up:
       // no real school, person or address.
-      ...registerPadding(i, laName),
+      ...registerPadding(i, place.la[1]),
     });
   }
   return records;

@@ -28,9 +28,12 @@ async function linkedSchools(
   if (links.length === 0) return urns.map(() => []);
   const schools = await prisma.school.findMany({ where: { urn: { in: links.map((l) => l.urn) } } });
   const byUrn = new Map(schools.map((s) => [s.urn, s]));
-  return urns.map((urn) =>
-    links.filter((l) => l.key === urn).flatMap((l) => (byUrn.has(l.urn) ? [byUrn.get(l.urn)!] : [])),
-  );
+  const linked = new Map<string, School[]>();
+  for (const link of links) {
+    const school = byUrn.get(link.urn); // a linked URN outside the import has no row
+    if (school) linked.set(link.key, [...(linked.get(link.key) ?? []), school]);
+  }
+  return urns.map((urn) => linked.get(urn) ?? []);
 }
 
 export function createLoaders(prisma: PrismaClient) {

@@ -105,10 +105,12 @@ try {
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else {
       for (const bad of report.invalid) console.log(`line ${bad.line}: ${bad.reason}`);
+      // With a bad line nothing is even tried, so there are no figures to show.
+      const counts = `${report.set} set, ${report.removed} removed, ${report.unchanged} unchanged; ${report.schoolsMoved} schools moved`;
       console.log(
-        report.applied
-          ? `hub areas: ${report.set} set, ${report.removed} removed, ${report.unchanged} unchanged; ${report.schoolsMoved} schools moved`
-          : `nothing applied${report.invalid.length > 0 ? `: ${report.invalid.length} bad lines` : ' (dry run)'}; it would set ${report.set}, remove ${report.removed} and move ${report.schoolsMoved} schools`,
+        report.invalid.length > 0
+          ? `nothing applied: ${report.invalid.length} bad lines`
+          : `hub areas: ${counts}${report.applied ? '' : ' (dry run: nothing was written)'}`,
       );
     }
     exitCode = report.invalid.length > 0 ? 3 : 0;

@@ -2,7 +2,6 @@
 // workers and icon into every page; here the page is a few kB and names its files by content
 // hash, served from this server (it works offline and behind firewalls) with immutable cache
 // headers and compressed once, on first use, with gzip and brotli.
-import { createHash } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import { fileResponse, type StaticFile, staticFile } from './static-files.ts';
 
@@ -13,8 +12,8 @@ interface Asset extends StaticFile {
 const PREFIX = '/graphiql/';
 
 function asset(name: string, ext: string, type: string, body: Buffer): Asset {
-  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
-  return { path: `${PREFIX}${name}.${hash}.${ext}`, ...staticFile(type, body) };
+  const file = staticFile(type, body);
+  return { ...file, path: `${PREFIX}${name}.${file.digest.slice(0, 16)}.${ext}` };
 }
 
 /**

@@ -6,13 +6,15 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 export interface StaticFile {
   type: string;
   body: Buffer;
+  /** SHA-256 of the body, hex: the ETag, and GraphiQL's file names. */
+  digest: string;
   etag: string;
   encoded: Map<'br' | 'gzip', Buffer>;
 }
 
 export function staticFile(type: string, body: Buffer): StaticFile {
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-  return { type, body, etag, encoded: new Map() };
+  const digest = createHash('sha256').update(body).digest('hex');
+  return { type, body, digest, etag: `"${digest.slice(0, 32)}"`, encoded: new Map() };
 }
 
 /** The encoding to answer with, from Accept-Encoding (brotli preferred), or null. */

@@ -6,7 +6,6 @@ import {
   createBaseClient,
   GraphQLRequestError,
   HttpError,
-  NetworkError,
   ProgrammesDocument,
   RegionsDocument,
   type ResultOf,
@@ -15,25 +14,17 @@ import {
   type StatsMeasure,
   ViewerDocument,
 } from '@maths-hubs/sdk';
+import { failureKind, graphqlEndpoint } from '../api.ts';
 
 // ───────────── the API ─────────────
 
-/**
- * The GraphQL endpoint: this page's own origin, or `?api=` (an origin, or a URL ending in
- * /graphql). Only http(s) URLs are taken.
- */
-export function endpointFrom(location: Location): string {
-  const asked = new URLSearchParams(location.search).get('api')?.trim();
-  let url = new URL('/graphql', location.href);
-  if (asked) {
-    const candidate = new URL(asked, location.href);
-    if (candidate.protocol === 'http:' || candidate.protocol === 'https:') url = candidate;
-  }
-  if (!/\/graphql\/?$/.test(url.pathname)) url.pathname = `${url.pathname.replace(/\/$/, '')}/graphql`;
-  url.search = '';
-  url.hash = '';
-  return url.href;
-}
+/** The GraphQL endpoint: this page's own origin, or `?api=` (an origin, or a URL ending in /graphql). */
+export const endpointFrom = (location: Location): string =>
+  graphqlEndpoint(
+    new URLSearchParams(location.search).get('api'),
+    location.href,
+    new URL('/', location.href).href,
+  );
 
 export type Api = ReturnType<typeof createBaseClient>;
 
@@ -318,14 +309,16 @@ export function describeError(error: unknown, url: string): string {
   // The server's own message says what to do; the fallback advice is for when there is none.
   const said = (advice: string) =>
     error instanceof GraphQLRequestError ? ` The API said: “${error.message}”` : advice && ` ${advice}`;
-  if (code === 'UNAUTHENTICATED' || status === 401)
-    return `Your API key was not accepted.${said('Check that you pasted the whole key, or ask a national admin for a new one.')}`;
-  if (code === 'FORBIDDEN' || status === 403)
-    return `Your API key may not read these statistics.${said('Ask a national admin for an analyst key.')}`;
-  if (code === 'RATE_LIMITED' || status === 429)
-    return `Too many requests have been made with this key just now: wait a minute, then try again.${said('')}`;
-  if (error instanceof NetworkError || status === 502 || status === 503 || status === 504)
-    return `The Maths Hubs API at ${url} cannot be reached just now. Check your connection, or try again later.`;
+  switch (failureKind(error)) {
+    case 'unauthenticated':
+      return `Your API key was not accepted.${said('Check that you pasted the whole key, or ask a national admin for a new one.')}`;
+    case 'forbidden':
+      return `Your API key may not read these statistics.${said('Ask a national admin for an analyst key.')}`;
+    case 'rate-limited':
+      return `Too many requests have been made with this key just now: wait a minute, then try again.${said('')}`;
+    case 'unavailable':
+      return `The Maths Hubs API at ${url} cannot be reached just now. Check your connection, or try again later.`;
+  }
   if (code === 'QUERY_TOO_COMPLEX' || code === 'BAD_USER_INPUT')
     return `The API refused this request.${said('')}`;
   if (status >= 500) return `The Maths Hubs API had a problem (HTTP ${status}). Please try again later.`;

@@ -12,15 +12,9 @@ import {
   type SubmitApplicationInput,
   type SubmitApplicationMutation,
 } from '@maths-hubs/sdk';
+import { failureKind } from '../api.ts';
 import { h } from '../dom.ts';
-import {
-  attachShadowWithStyles,
-  clientFor,
-  describeFailure,
-  endpointFor,
-  failureKind,
-  formatDate,
-} from './shared.ts';
+import { attachShadowWithStyles, clientFor, describeFailure, endpointFor, formatDate } from './shared.ts';
 
 type Cohort = NonNullable<CohortQuery['cohort']>;
 type School = SchoolSearchQuery['schools']['nodes'][number];

@@ -1,6 +1,7 @@
 // What both widgets share: where the API is, one client per API, readable failure messages and the
 // theme's defaults. (The DOM builder `h` is ../dom.ts, shared with the dashboard.)
-import { createBaseClient, GraphQLRequestError, HttpError, NetworkError } from '@maths-hubs/sdk';
+import { createBaseClient } from '@maths-hubs/sdk';
+import { failureKind, graphqlEndpoint } from '../api.ts';
 
 /** Where this script was loaded from: the API's default origin. */
 const SCRIPT_URL = import.meta.url;
@@ -9,14 +10,8 @@ const SCRIPT_URL = import.meta.url;
  * The GraphQL endpoint for a widget: its `api` attribute (an origin, or a full URL ending in
  * /graphql), else the origin this script came from.
  */
-export function endpointFor(element: HTMLElement): string {
-  const api = element.getAttribute('api')?.trim();
-  const url = new URL(api || '/', api ? document.baseURI : SCRIPT_URL);
-  if (!/\/graphql\/?$/.test(url.pathname)) url.pathname = `${url.pathname.replace(/\/$/, '')}/graphql`;
-  url.search = '';
-  url.hash = '';
-  return url.href;
-}
+export const endpointFor = (element: HTMLElement): string =>
+  graphqlEndpoint(element.getAttribute('api'), document.baseURI, new URL('/', SCRIPT_URL).href);
 
 const clients = new Map<string, ReturnType<typeof createBaseClient>>();
 
@@ -31,16 +26,6 @@ export function clientFor(element: HTMLElement) {
     clients.set(url, client);
   }
   return client;
-}
-
-/** Why a request failed, as a visitor needs to know it: too many requests, no service, or else. */
-export function failureKind(error: unknown): 'rate-limited' | 'unavailable' | 'other' {
-  const code = error instanceof GraphQLRequestError ? error.code : undefined;
-  const status = error instanceof HttpError || error instanceof GraphQLRequestError ? error.status : 0;
-  if (code === 'RATE_LIMITED' || status === 429) return 'rate-limited';
-  if (error instanceof NetworkError || status === 502 || status === 503 || status === 504)
-    return 'unavailable';
-  return 'other';
 }
 
 /** A sentence a visitor to a hub's website can act on, for anything the client throws. */

@@ -75,7 +75,7 @@ const hubAreaInput = z.object({
   localAuthority: z
     .string()
     .trim()
-    .min(1)
+    .min(1, 'Give the LA’s name, e.g. "Birmingham", or leave it out.')
     .max(100, 'The LA’s name is longer than 100 characters.')
     .optional(),
   hubCode: z
