@@ -14,6 +14,8 @@ export function audit(
   before: Prisma.InputJsonValue | null,
   after: Prisma.InputJsonValue | null,
 ) {
+  // Read after the request's transactions have committed, to drop the cached answers this changed.
+  ctx.changes.push({ action, entityType, entityId: String(entityId), after });
   return tx.auditLog.create({
     data: {
       apiKeyId: ctx.viewer.apiKeyId,

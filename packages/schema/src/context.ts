@@ -1,6 +1,7 @@
 // What every resolver receives. Built per request by the server (packages/server/src/context.ts);
 // the schema never opens a connection itself, so tests can hand it any database.
 import type { PrismaClient } from '@maths-hubs/db/client';
+import type { Change } from './cache-tags.ts';
 import type { Loaders } from './loaders.ts';
 
 export type Role = 'ANONYMOUS' | 'HUB_STAFF' | 'ANALYST' | 'NATIONAL_ADMIN';
@@ -46,4 +47,8 @@ export interface Context {
   /** Permission refusals of this request's mutations, raised as top-level FORBIDDEN errors too. */
   refusals: string[];
   live: LiveEvents;
+  /** What this request's writes changed (recorded with their audit entries), to invalidate cached reads. */
+  changes: Change[];
+  /** Tags of what this read shows, when its answer may be cached (cache-tags.ts); else undefined. */
+  cacheTags?: Set<string> | undefined;
 }

@@ -1,6 +1,7 @@
 // Builds the schema from the builder and every domain type file.
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.ts';
+import { tagReads } from './cache-tags.ts';
 import './types/enums.ts';
 import './types/user-error.ts';
 import './types/region.ts';
@@ -23,13 +24,21 @@ import './types/progression.ts';
 import './types/audit-log.ts';
 
 export { hashApiKeySecret, newApiKeySecret } from './api-keys.ts';
+export {
+  type Change,
+  dependsOn,
+  EVERYTHING,
+  invalidationTags,
+  statsFilterTags,
+} from './cache-tags.ts';
 export type { CohortChange, Context, LiveEvents, Role, Viewer } from './context.ts';
 export { ANONYMOUS } from './context.ts';
 export { createLoaders, type Loaders } from './loaders.ts';
 export { DIMENSIONS, type PublicDimension } from './reporting/cohort-stats.ts';
 export { RATE_DECIMALS, type Row as StatsRow, statsFor } from './types/stats.ts';
 
-export const schema = builder.toSchema();
+/** The schema, each read tagged with what it shows (cache-tags.ts). */
+export const schema = tagReads(builder.toSchema());
 
 /** The schema as SDL, sorted so that diffs of schema.graphql show only real API changes. */
 export function printSchemaSorted(): string {

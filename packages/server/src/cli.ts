@@ -10,7 +10,9 @@ import { type ImportReport, importRegister } from '@maths-hubs/db/register/impor
 import { seed } from '@maths-hubs/db/seed/index';
 import { ConfigError, loadConfig } from './config.ts';
 import { type Database, DataDirLockedError, openDatabase } from './db.ts';
+import { createLogger } from './logger.ts';
 import { progressReporter, registerSummary } from './register-report.ts';
+import { createSharedState } from './shared-state.ts';
 
 const usage = `Usage:
   pnpm db:migrate                                    apply pending migrations
@@ -50,6 +52,27 @@ if (scale !== null && scale !== 'demo' && scale !== 'national') {
 }
 /** Messages go to stderr when stdout carries the JSON report. */
 const say = (message: string) => (values.json ? console.error(message) : console.log(message));
+
+/**
+ * An import writes schools and hub areas outside the API: the servers' cached answers are dropped
+ * through Redis when they share it (REDIS_URL); a server without Redis keeps its answers for at
+ * most RESPONSE_CACHE_TTL_SECONDS.
+ */
+async function dropCachedAnswers(config: ReturnType<typeof loadConfig>) {
+  if (!config.redisUrl || config.responseCacheTtlSeconds === null) return;
+  const shared = createSharedState(config.redisUrl, createLogger('silent'));
+  try {
+    for (let i = 0; i < 40 && !shared.status().healthy; i++) await new Promise((r) => setTimeout(r, 50));
+    await shared.responseCache(config.responseCacheTtlSeconds * 1000).invalidate(['*']);
+    say(
+      shared.status().healthy
+        ? 'dropped the servers’ cached answers'
+        : 'Redis unreachable: cached answers expire by themselves',
+    );
+  } finally {
+    await shared.close();
+  }
+}
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -115,6 +138,7 @@ try {
     }
     exitCode = report.invalid.length > 0 ? 3 : 0;
   }
+  if (importing && !values['dry-run']) await dropCachedAnswers(config);
   // maxRSS is in KiB: the import streams, so this stays flat as the file grows (docs/benchmarks.md).
   say(
     `done in ${((performance.now() - started) / 1000).toFixed(1)} s; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`,

@@ -141,8 +141,12 @@ export interface Config {
   metrics: { token: string | undefined } | null;
 }
 
+const defaults = environment.parse({});
 /** The limits when nothing is configured: what tests and embedders get from `createApp`. */
-export const DEFAULT_LIMITS: Limits = limitsFrom(environment.parse({}));
+export const DEFAULT_LIMITS: Limits = limitsFrom(defaults);
+/** The response cache when nothing is configured (on, as `pnpm start` has it): tests get it too. */
+export const DEFAULT_RESPONSE_CACHE_TTL_SECONDS: number | null =
+  defaults.RESPONSE_CACHE === 'off' ? null : defaults.RESPONSE_CACHE_TTL_SECONDS;
 
 function limitsFrom(e: z.infer<typeof environment>): Limits {
   return {

@@ -71,5 +71,6 @@ export function buildContext(
     grants: new Set(),
     refusals: [],
     live,
+    changes: [],
   };
 }

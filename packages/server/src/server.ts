@@ -7,7 +7,7 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import type { Context } from '@maths-hubs/schema';
 import { schema } from '@maths-hubs/schema';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import { DEFAULT_LIMITS, type Limits } from './config.ts';
+import { DEFAULT_LIMITS, DEFAULT_RESPONSE_CACHE_TTL_SECONDS, type Limits } from './config.ts';
 import { buildContext } from './context.ts';
 import type { Database } from './db.ts';
 import { useEmbedAssets } from './embed.ts';
@@ -56,7 +56,7 @@ export interface AppOptions {
   limits?: Limits;
   /** Where budgets are kept; per process when not given. */
   sharedState?: SharedState;
-  /** Seconds a read stays in the response cache; null (the default here): no cache. */
+  /** Seconds a read stays in the response cache; null: no cache. Default: on, as in production. */
   responseCacheTtlSeconds?: number | null;
   /** More Yoga plugins, run after the API's own (instrumentation, tests' counters). */
   plugins?: Plugin<Context>[];
@@ -64,7 +64,7 @@ export interface AppOptions {
   tracing?: Plugin<Context> | null;
   /** Live events (subscriptions); one is made when not given. The process closes it on shutdown. */
   live?: LiveHub;
-  /** GET /metrics: for bearers of the token, or without one from this machine only; null (the default here): off. */
+  /** GET /metrics: for bearers of the token, or without one from this machine only (the default); null: off. */
   metrics?: { token: string | undefined } | null;
 }
 
@@ -103,8 +103,8 @@ export function createApp({
   limits = DEFAULT_LIMITS,
   sharedState = createSharedState(undefined, logger),
   plugins = [],
-  responseCacheTtlSeconds = null,
-  metrics = null,
+  responseCacheTtlSeconds = DEFAULT_RESPONSE_CACHE_TTL_SECONDS,
+  metrics = { token: undefined },
   live = createLiveHub(sharedState, limits.maxStreamsPerCaller),
   tracing = null,
 }: AppOptions) {
@@ -195,7 +195,15 @@ export function createApp({
       // After the key check and the budget, before parsing: a hit skips everything after.
       ...(responseCacheTtlSeconds === null
         ? []
-        : useCaching(sharedState.responseCache(), responseCacheTtlSeconds)),
+        : [
+            useCaching({
+              cache: sharedState.responseCache(responseCacheTtlSeconds * 1000),
+              ttlSeconds: responseCacheTtlSeconds,
+              clock,
+              logger,
+              prisma: db.prisma,
+            }),
+          ]),
       // After the cache's invalidation: a subscriber who reads again sees what it was told.
       useLiveEvents(live),
       useDeadline(limits.requestTimeoutMs),

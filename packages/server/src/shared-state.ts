@@ -6,10 +6,9 @@
 // the API keeps answering: it fails open to per-process state, logs it once, and reports itself
 // degraded; when Redis is back, sharing resumes without a restart (ioredis reconnects).
 import { randomUUID } from 'node:crypto';
-import { createRedisCache } from '@envelop/response-cache-redis';
-import { type Cache, createInMemoryCache } from '@graphql-yoga/plugin-response-cache';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from './logger.ts';
 
@@ -35,6 +34,96 @@ export interface Budget {
   refund(key: string, points: number): Promise<void>;
 }
 
+/** One stored answer of a read (plugins/response-cache.ts). */
+export interface CachedAnswer {
+  /** The response body up to its extensions, `{"data":…`; each caller's figures close it. */
+  prefix: string;
+  /** The ETag of `prefix}`: the body every caller shares. */
+  etag: string;
+  /** What the answer shows (cache-tags.ts in the schema). */
+  tags: string[];
+  /** The write sequence when its read began: a tag invalidated after that makes it stale. */
+  seq: number;
+  /** The day (of the API's clock) it was computed on: "recruiting" depends on it. */
+  day: string;
+}
+
+/**
+ * Answers of reads, dropped by tag. Each invalidation takes the next number of one write sequence
+ * and stamps its tags with it; an answer is served only if none of its tags (nor EVERYTHING) was
+ * stamped after its read began, so a write racing a read can never leave that read's answer behind.
+ */
+export interface AnswerCache {
+  /** The write sequence now: sampled before a read begins. */
+  sequence(): Promise<number>;
+  /** A stored answer that no write has touched since its read began; else null. */
+  get(key: string): Promise<CachedAnswer | null>;
+  set(key: string, answer: CachedAnswer, ttlMs: number): Promise<void>;
+  /** Makes every answer showing one of these tags stale, on every instance. */
+  invalidate(tags: readonly string[]): Promise<void>;
+}
+
+/** Every answer depends on this tag (the schema's EVERYTHING). */
+const EVERYTHING = '*';
+
+/** Answers in this process: an LRU of answers, and the stamp of each tag while it matters. */
+export function memoryAnswerCache(maxTtlMs: number, max = 5_000): AnswerCache {
+  let seq = 0;
+  const answers = new LRUCache<string, CachedAnswer>({ max });
+  // A stamp older than the longest TTL can go: every answer read before it has expired.
+  const stamps = new Map<string, { seq: number; at: number }>();
+  const stampOf = (tag: string) => stamps.get(tag)?.seq ?? 0;
+  const prune = () => {
+    const oldest = Date.now() - maxTtlMs;
+    for (const [tag, stamp] of stamps) if (stamp.at < oldest) stamps.delete(tag);
+  };
+  return {
+    sequence: async () => seq,
+    async get(key) {
+      const answer = answers.get(key);
+      if (!answer) return null;
+      if (stampOf(EVERYTHING) > answer.seq || answer.tags.some((tag) => stampOf(tag) > answer.seq)) {
+        answers.delete(key);
+        return null;
+      }
+      return answer;
+    },
+    async set(key, answer, ttlMs) {
+      answers.set(key, answer, { ttl: ttlMs });
+    },
+    async invalidate(tags) {
+      if (tags.length === 0) return;
+      seq += 1;
+      const at = Date.now();
+      for (const tag of tags) stamps.set(tag, { seq, at });
+      if (stamps.size > 100_000) prune();
+    },
+  };
+}
+
+// Redis: "seq" the write sequence, "v:<tag>" each tag's stamp (kept a little longer than any
+// answer), "m:<key>" an answer's sequence and tags, "a:<key>" its body. Checking an answer is one
+// script: its tags' stamps are compared where they are kept, and only a valid body comes back.
+const GET_VALID = `
+local meta = redis.call('GET', KEYS[1])
+if not meta then return nil end
+local seq, tags = nil, {}
+for line in string.gmatch(meta, '[^\n]+') do
+  if seq == nil then seq = tonumber(line) else tags[#tags + 1] = ARGV[1] .. 'v:' .. line end
+end
+tags[#tags + 1] = ARGV[1] .. 'v:*'
+for i = 1, #tags, 500 do
+  local stamps = redis.call('MGET', unpack(tags, i, math.min(i + 499, #tags)))
+  for _, stamp in ipairs(stamps) do
+    if stamp and tonumber(stamp) > seq then return nil end
+  end
+end
+return redis.call('GET', KEYS[2])`;
+const INVALIDATE = `
+local seq = redis.call('INCR', KEYS[1])
+for i = 2, #ARGV do redis.call('SET', ARGV[1] .. 'v:' .. ARGV[i], seq, 'PX', KEYS[2]) end
+return seq`;
+
 export interface SharedStateStatus {
   store: 'memory' | 'redis';
   /** False while Redis is configured but unreachable (the API runs on per-process state). */
@@ -44,8 +133,12 @@ export interface SharedStateStatus {
 export interface SharedState {
   status(): SharedStateStatus;
   budget(options: { name: string; points: number; windowSeconds: number }): Budget;
-  /** The response cache: in this process, or in Redis (falling back to this process meanwhile). */
-  responseCache(): Cache;
+  /**
+   * The response cache, in this process or in Redis; `maxTtlMs` is the longest an answer is kept.
+   * While Redis is away it answers nothing (a miss), and an invalidation that could not reach it
+   * is made good when it is back, by invalidating everything.
+   */
+  responseCache(maxTtlMs: number): AnswerCache;
   /**
    * Where subscription events travel: undefined for this process only (the pub/sub's own
    * default), or Redis pub/sub, with this process's subscribers served at once even while Redis
@@ -93,6 +186,7 @@ function budgetOver(limiter: RateLimiterMemory | RateLimiterRedis, points: numbe
 
 function memoryState(): SharedState {
   let lastWrite = 0;
+  let answers: AnswerCache | undefined;
   return {
     noteWrite: async (lsn) => {
       lastWrite = Math.max(lastWrite, lsn);
@@ -101,7 +195,11 @@ function memoryState(): SharedState {
     status: () => ({ store: 'memory', healthy: true }),
     budget: ({ name, points, windowSeconds }) =>
       budgetOver(new RateLimiterMemory({ keyPrefix: name, points, duration: windowSeconds }), points),
-    responseCache: () => createInMemoryCache({ max: 5_000 }),
+    // One per state: whoever asks (the app, an import) drops the same answers.
+    responseCache: (maxTtlMs) => {
+      answers ??= memoryAnswerCache(maxTtlMs);
+      return answers;
+    },
     eventTarget: () => undefined,
     close: async () => {},
   };
@@ -136,6 +234,7 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
     healthy = false;
   });
   const lastWriteKey = `${namespace}:last-write-lsn`;
+  let answers: AnswerCache | undefined;
   return {
     status: () => ({ store: 'redis', healthy }),
     async noteWrite(lsn) {
@@ -163,10 +262,12 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
         }),
         points,
       ),
-    responseCache() {
+    responseCache(maxTtlMs) {
+      if (answers) return answers; // one per state, as in memory
       // A connection of its own, whose every key carries the namespace (ioredis prefixes them).
+      const prefix = `${namespace}:response:`;
       const cacheRedis = new Redis(url, {
-        keyPrefix: `${namespace}:response:`,
+        keyPrefix: prefix,
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
         connectTimeout: 2_000,
@@ -174,38 +275,63 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
       });
       cacheRedis.on('error', () => {}); // reported by the main connection's handlers
       connections.push(cacheRedis);
-      const shared = createRedisCache({ redis: cacheRedis }) as Cache;
-      const local = createInMemoryCache({ max: 5_000 });
-      // While Redis is away: answer from (and invalidate) this process's cache; a failed shared
-      // write or read is a miss, never an error. Invalidations go to both, so neither serves stale.
-      const guard = async <T>(fn: () => Promise<T> | T, fallback: () => Promise<T> | T): Promise<T> => {
-        if (!healthy) return fallback();
-        try {
-          return await fn();
-        } catch {
-          return fallback();
-        }
+      // Invalidations that could not reach Redis: when it is back, everything stored before is stale.
+      let missed = false;
+      const invalidate = async (tags: readonly string[]) => {
+        await cacheRedis.eval(INVALIDATE, 2, 'seq', String(maxTtlMs + 60_000), prefix, ...tags);
       };
-      return {
-        get: (key) =>
-          guard(
-            () => shared.get(key),
-            () => local.get(key),
-          ),
-        set: (key, result, entities, ttl) =>
-          guard(
-            () => shared.set(key, result, entities, ttl),
-            () => local.set(key, result, entities, ttl),
-          ),
-        async invalidate(entities) {
-          const list = [...entities];
-          await local.invalidate(list);
-          await guard(
-            () => shared.invalidate(list),
-            () => undefined,
-          );
+      cacheRedis.on('ready', () => {
+        if (!missed) return;
+        invalidate([EVERYTHING]).then(
+          () => {
+            missed = false;
+            logger.info('response cache: invalidations missed while Redis was away are made good');
+          },
+          () => {},
+        );
+      });
+      const ready = () => healthy && !missed && cacheRedis.status === 'ready';
+      answers = {
+        async sequence() {
+          if (!ready()) throw new Error('the shared response cache is unavailable');
+          return Number((await cacheRedis.get('seq')) ?? 0);
+        },
+        async get(key) {
+          if (!ready()) return null;
+          try {
+            const body = (await cacheRedis.eval(GET_VALID, 2, `m:${key}`, `a:${key}`, prefix)) as
+              | string
+              | null;
+            return body ? (JSON.parse(body) as CachedAnswer) : null;
+          } catch {
+            return null; // a miss, never an error
+          }
+        },
+        async set(key, answer, ttlMs) {
+          if (!ready()) return;
+          const meta = [String(answer.seq), ...answer.tags].join('\n');
+          await cacheRedis
+            .multi()
+            .set(`m:${key}`, meta, 'PX', ttlMs)
+            .set(`a:${key}`, JSON.stringify({ ...answer, tags: [] }), 'PX', ttlMs)
+            .exec()
+            .catch(() => {});
+        },
+        async invalidate(tags) {
+          if (tags.length === 0) return;
+          try {
+            if (cacheRedis.status !== 'ready') throw new Error('Redis is away');
+            await invalidate(tags);
+          } catch (error) {
+            missed = true;
+            logger.warn(
+              { err: error },
+              'response cache: an invalidation could not reach Redis; everything is dropped when it is back',
+            );
+          }
         },
       };
+      return answers;
     },
     eventTarget() {
       // Events are delivered here directly and published for the other instances, each tagged

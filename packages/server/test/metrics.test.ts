@@ -64,16 +64,24 @@ async function scrapeLocally(handler: Parameters<typeof serveOnLocalPort>[0], he
   }
 }
 
-async function post(api: TestApi, query: string, headers: Record<string, string> = {}) {
+async function post(
+  api: TestApi,
+  query: string,
+  headers: Record<string, string> = {},
+  variables: Record<string, unknown> = {},
+) {
   const response = await api.app.fetch('http://localhost/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, variables }),
   });
   return { response, body: (await response.json()) as any };
 }
 
-const HUB_CODES = 'query HubCodes { hubs(first: 10) { nodes { code } } }'; // costs 11
+const HUB_CODES = 'query HubCodes($first: Int = 10) { hubs(first: $first) { nodes { code } } }'; // costs 11
+/** Another page size each time, so that each request executes (the same one again is a cache hit). */
+let pageSize = 10;
+const freshHubCodes = () => ({ first: ++pageSize });
 
 describe(`metrics (${testDbKind()})`, () => {
   let api: TestApi;
@@ -86,7 +94,8 @@ describe(`metrics (${testDbKind()})`, () => {
 
   beforeAll(async () => {
     metrics = useMetrics({ allowLocal: true });
-    api = await testApi({ plugins: [metrics] });
+    // The test's own metrics plugin serves /metrics (the app's default one is left out).
+    api = await testApi({ plugins: [metrics], metrics: null });
     metrics.attachDatabase(api.db);
   });
   afterAll(async () => {
@@ -110,7 +119,8 @@ describe(`metrics (${testDbKind()})`, () => {
     const labels = { operation: 'HubCodes', outcome: 'ok' };
     const before = await scrape();
     const n = 3;
-    for (let i = 0; i < n; i++) expect((await post(api, HUB_CODES)).response.status).toBe(200);
+    for (let i = 0; i < n; i++)
+      expect((await post(api, HUB_CODES, {}, freshHubCodes())).response.status).toBe(200);
     const after = await scrape();
     const delta = (name: string, l: Record<string, string> = {}) =>
       sample(after, name, l) - sample(before, name, l);
@@ -132,12 +142,12 @@ describe(`metrics (${testDbKind()})`, () => {
     const count = 'mathshubs_sql_statements_per_request_count';
     const sum = 'mathshubs_sql_statements_per_request_sum';
     const first = await scrape();
-    await post(api, HUB_CODES);
+    await post(api, HUB_CODES, {}, freshHubCodes());
     const alone = await scrape();
     const each = sample(alone, sum) - sample(first, sum); // one request's statements
     expect(each).toBeGreaterThanOrEqual(1);
     const n = 6;
-    await Promise.all(Array.from({ length: n }, () => post(api, HUB_CODES)));
+    await Promise.all(Array.from({ length: n }, () => post(api, HUB_CODES, {}, freshHubCodes())));
     const after = await scrape();
     expect(sample(after, count) - sample(alone, count)).toBe(n);
     expect(sample(after, sum) - sample(alone, sum)).toBe(n * each);
@@ -238,7 +248,8 @@ describe(`metrics of rate limits and the response cache (${testDbKind()})`, () =
   };
 
   beforeAll(async () => {
-    api = await testApi({ limits, responseCacheTtlSeconds: 60, plugins: [metrics] });
+    // The test's own metrics plugin serves /metrics (the app's default one is left out).
+    api = await testApi({ limits, plugins: [metrics], metrics: null });
     metrics.attachDatabase(api.db);
   });
   afterAll(async () => {

@@ -33,11 +33,15 @@ const freshAddress = () => `192.0.2.1, 2001:db8::${randomUUID().slice(0, 8)}`;
 /** Each run keeps its budgets apart from other runs' in the shared Redis. */
 const namespace = () => `test-${randomUUID()}`;
 
+/**
+ * Sends QUERY with a comment of its own, so that it executes at its full cost each time (the same
+ * text again would be answered from the response cache, for one point).
+ */
 async function post(api: TestApi, address: string, headers: Record<string, string> = {}) {
   const response = await api.app.fetch('http://localhost/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': address, ...headers },
-    body: JSON.stringify({ query: QUERY }),
+    body: JSON.stringify({ query: `${QUERY} # ${randomUUID()}` }),
   });
   return { response, body: (await response.json()) as any };
 }
@@ -284,11 +288,12 @@ describe(`the SDK and a 429 (${testDbKind()})`, () => {
         return response;
       }) as typeof fetch,
     });
-    // A page of ten hubs costs 51: the third in a second is refused, retried, then answered.
+    // A page of ten hubs costs 51, of eleven 56, …: the third in a second is refused, retried,
+    // then answered. Each page is another size, so that none is answered from the response cache.
     let refusedOnce = false;
     for (let i = 0; i < 8; i++) {
-      const data = await client.hubs({ first: 10 });
-      expect(data.hubs.nodes).toHaveLength(10);
+      const data = await client.hubs({ first: 10 + i });
+      expect(data.hubs.nodes).toHaveLength(10 + i);
       if (statuses.includes(429)) refusedOnce = true;
     }
     expect(refusedOnce).toBe(true);

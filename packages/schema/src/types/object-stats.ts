@@ -2,6 +2,7 @@
 // cohortStats, each batched into one grouped statement per request.
 import DataLoader from 'dataloader';
 import { builder } from '../builder.ts';
+import { dependsOn } from '../cache-tags.ts';
 import type { Context } from '../context.ts';
 import {
   cohortStatsTables,
@@ -37,6 +38,7 @@ const NO_HUB = -1;
  * so a page of cohorts or hubs with their `stats` costs one statement, two with national runs.
  */
 function hubTable(ctx: Context, hubId: number | null): Promise<HubTable> {
+  dependsOn(ctx, `Stats@Hub:${hubId}`);
   let loader = hubTableLoaders.get(ctx);
   if (!loader) {
     loader = new DataLoader<number, HubTable>(async (ids) => {
@@ -69,6 +71,7 @@ const programmeTableLoaders = new WeakMap<Context, DataLoader<ProgrammeKey, Stat
  * programme asked for in the same tick comes from one statement.
  */
 function programmeTable(ctx: Context, programme: ProgrammeKey): Promise<StatsTable> {
+  dependsOn(ctx, `Stats@Programme:${programme.id}`);
   let loader = programmeTableLoaders.get(ctx);
   if (!loader) {
     loader = new DataLoader<ProgrammeKey, StatsTable, number>(

@@ -2,6 +2,7 @@
 // the next one the following year; anonymised like cohortStats.
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
+import { dependsOn } from '../cache-tags.ts';
 import { progressionCounts } from '../reporting/progression.ts';
 import { type Suppressible, suppress } from '../reporting/suppression.ts';
 import { shiftAcademicYear } from '../scalars.ts';
@@ -82,6 +83,11 @@ builder.queryField('progression', (t) =>
           'Progression tables follow schools and people between programmes: they need an API key (analyst, hub staff or national admin).',
           { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
         );
+      dependsOn(
+        ctx,
+        `Stats@ProgrammeSlug:${fromProgramme.trim().toLowerCase()}`,
+        `Stats@ProgrammeSlug:${toProgramme.trim().toLowerCase()}`,
+      );
       const toYear = shiftAcademicYear(fromYear, 1);
       const row = await progressionCounts(ctx.prisma, fromProgramme, toProgramme, fromYear, toYear);
       const exact: ProgressionShape = {

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
+import { dependsOn, statsFilterTags } from '../cache-tags.ts';
 import type { Context } from '../context.ts';
 import {
   cohortStats,
@@ -265,6 +266,7 @@ function checkAccess(ctx: Context, groupBy: Dimension[], filter: StatsFilterValu
 /** Runs the aggregate and, for everyone below national admin, withholds what could identify people. */
 export async function statsFor(ctx: Context, groupBy: Dimension[], filter: StatsFilterValues) {
   checkAccess(ctx, groupBy, filter);
+  dependsOn(ctx, ...statsFilterTags(filter));
   return protect(ctx, await cohortStats(ctx.prisma, groupBy, filter, ctx.now));
 }
 

@@ -2,10 +2,10 @@
 // sites): an ETag over the body without its per-caller extensions, `Cache-Control: public` for
 // anonymous answers (private, revalidated, for a key's), and 304 for a matching If-None-Match.
 // A 304 is free: what the request was charged is given back, as GitHub's conditional requests are.
-import { createHash } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { RateLimiter } from './rate-limit.ts';
 import { requestState } from './request-state.ts';
+import { answerEtag, etagOf } from './response-cache.ts';
 import { copyHeaders } from './response-headers.ts';
 
 export function useHttpCaching(maxAgeSeconds: number, limiter: RateLimiter): Plugin {
@@ -28,7 +28,7 @@ export function useHttpCaching(maxAgeSeconds: number, limiter: RateLimiter): Plu
         return;
       }
       const { extensions: _perCaller, ...shared } = body;
-      const etag = `"${createHash('sha256').update(JSON.stringify(shared)).digest('base64url').slice(0, 32)}"`;
+      const etag = answerEtag(request) ?? etagOf(JSON.stringify(shared));
       const state = requestState(request);
       const anonymous = (state?.viewer?.role ?? 'ANONYMOUS') === 'ANONYMOUS';
       headers.set('etag', etag);

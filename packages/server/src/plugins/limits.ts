@@ -116,9 +116,13 @@ export function useLimits(limits: Limits): Plugin<Context> {
     }
   };
   return {
-    onParams({ params, setResult }) {
+    onParams({ request, params, setResult }) {
       const problem = checkInputValue(params.variables ?? {});
-      if (problem) setResult({ errors: [badInput(problem.message, problem.path)] });
+      if (problem) {
+        const state = requestState(request);
+        if (state) state.refused = true; // nothing may answer it, the cache included
+        setResult({ errors: [badInput(problem.message, problem.path)] });
+      }
     },
     onParse: tokens.onParse as Plugin<Context>['onParse'],
     onValidate({ addValidationRule }) {

@@ -16,8 +16,6 @@ export interface RequestState {
   budget: BudgetResult | undefined;
   /** Refused before parsing (a bad key, a spent budget): nothing may answer it, a cache included. */
   refused?: boolean;
-  /** A mutation ran: cached reads are invalidated before the response leaves. */
-  mutated?: boolean;
   /** A mutation ran: the primary's position is noted for replica reads before the response leaves. */
   wrote?: boolean;
   /** Points this request was charged (given back if it ends as a 304). */

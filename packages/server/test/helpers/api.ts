@@ -1,10 +1,11 @@
 // A test API: the Yoga app over a seeded test database, with an API key for every role.
+import { randomUUID } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hashApiKeySecret } from '@maths-hubs/schema';
-import { DEFAULT_LIMITS } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type AppOptions, createApp } from '../../src/server.ts';
+import { createSharedState } from '../../src/shared-state.ts';
 import { SEED_TODAY, type TestDatabase, testDatabase } from './fixtures.ts';
 
 export const ADMIN_API_KEY = 'test-admin-key-0123456789abcdef0123456789abcdef';
@@ -18,9 +19,29 @@ export interface GraphQLResponse {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-/** A seeded database, keys for every role, and the app; `options` override the app's defaults. */
+/**
+ * State shared between requests as production keeps it: in Redis when TEST_REDIS_URL is set, else
+ * in this process; always in a namespace of its own, so that test files running in parallel share
+ * no budget and no cached answer.
+ */
+export async function testSharedState() {
+  const url = process.env.TEST_REDIS_URL;
+  const shared = createSharedState(url, createLogger('silent'), `test-${randomUUID()}`);
+  // Wait for Redis, so that requests use it rather than the per-process fallback.
+  for (let i = 0; url && !shared.status().healthy && i < 200; i++)
+    await new Promise((r) => setTimeout(r, 25));
+  if (url && !shared.status().healthy) throw new Error(`Redis at ${url} did not answer`);
+  return shared;
+}
+
+/**
+ * A seeded database, keys for every role, and the app with the production defaults (response
+ * cache, cost and rate limits on, as `pnpm start` has them); `options` override them, and a test
+ * that does so says why.
+ */
 export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>> = {}) {
   const db: TestDatabase = await testDatabase();
+  const sharedState = options.sharedState ?? (await testSharedState());
   const hubId = async (code: string) => (await db.prisma.hub.findUniqueOrThrow({ where: { code } })).id;
   const keys: Record<Exclude<Caller, 'anonymous'>, string> = {
     admin: 'secret-admin',
@@ -52,9 +73,8 @@ export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>
     logger: createLogger('silent'),
     adminApiKey: ADMIN_API_KEY,
     clock: () => SEED_TODAY,
-    // Functional tests send far more than one client would: budgets are tested on their own.
-    limits: { ...DEFAULT_LIMITS, rate: null },
     ...options,
+    sharedState,
   });
 
   async function gql(
@@ -83,7 +103,18 @@ export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>
     return result.data;
   }
 
-  return { db, app, gql, ok, keys, close: () => db.close() };
+  return {
+    db,
+    app,
+    gql,
+    ok,
+    keys,
+    sharedState,
+    close: async () => {
+      if (!options.sharedState) await sharedState.close();
+      await db.close();
+    },
+  };
 }
 
 export type TestApi = Awaited<ReturnType<typeof testApi>>;
