@@ -27,6 +27,8 @@ import type { Context } from './context.ts';
 
 /** Every answer depends on this tag: bumping it drops everything. */
 export const EVERYTHING = '*';
+/** An answer carrying this tag is never stored (it shows something no tag describes). */
+export const UNCACHEABLE = '!uncacheable';
 
 /** A change a mutation committed, as its audit entry records it. */
 export interface Change {
@@ -63,7 +65,7 @@ function tagValue(tags: Set<string>, typename: string, value: unknown): void {
   }
   const id = (value as { id?: unknown }).id;
   // An object without its id cannot be told apart from others: never store such an answer.
-  tags.add(id === undefined ? '!untaggable' : `${typename}:${id}`);
+  tags.add(id === undefined ? UNCACHEABLE : `${typename}:${id}`);
 }
 
 function wrap<T>(

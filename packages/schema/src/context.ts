@@ -3,6 +3,7 @@
 import type { PrismaClient } from '@maths-hubs/db/client';
 import type { Change } from './cache-tags.ts';
 import type { Loaders } from './loaders.ts';
+import type { StandardViews } from './reporting/standard-views.ts';
 
 export type Role = 'ANONYMOUS' | 'HUB_STAFF' | 'ANALYST' | 'NATIONAL_ADMIN';
 
@@ -51,4 +52,6 @@ export interface Context {
   changes: Change[];
   /** Tags of what this read shows, when its answer may be cached (cache-tags.ts); else undefined. */
   cacheTags?: Set<string> | undefined;
+  /** The standard dashboard views, kept in memory (none: statistics are always computed live). */
+  statsViews?: StandardViews | undefined;
 }

@@ -30,11 +30,17 @@ export {
   EVERYTHING,
   invalidationTags,
   statsFilterTags,
+  UNCACHEABLE,
 } from './cache-tags.ts';
 export type { CohortChange, Context, LiveEvents, Role, Viewer } from './context.ts';
 export { ANONYMOUS } from './context.ts';
 export { createLoaders, type Loaders } from './loaders.ts';
-export { DIMENSIONS, type PublicDimension } from './reporting/cohort-stats.ts';
+export { cohortStats, DIMENSIONS, type PublicDimension } from './reporting/cohort-stats.ts';
+export {
+  createStandardViews,
+  STANDARD_VIEWS,
+  type StandardViews,
+} from './reporting/standard-views.ts';
 export { RATE_DECIMALS, type Row as StatsRow, statsFor } from './types/stats.ts';
 
 /** The schema, each read tagged with what it shows (cache-tags.ts). */

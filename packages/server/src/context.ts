@@ -7,6 +7,7 @@ import {
   createLoaders,
   hashApiKeySecret,
   type LiveEvents,
+  type StandardViews,
   type Viewer,
 } from '@maths-hubs/schema';
 import { GraphQLError } from 'graphql';
@@ -16,6 +17,8 @@ export interface ContextDeps {
   adminApiKey: string | undefined;
   clock: () => Date;
   suppressionThreshold: number;
+  /** The standard statistics views kept in memory (with the response cache). */
+  statsViews?: StandardViews | undefined;
 }
 
 function unauthenticated(message: string): GraphQLError {
@@ -72,5 +75,6 @@ export function buildContext(
     refusals: [],
     live,
     changes: [],
+    statsViews: deps.statsViews,
   };
 }

@@ -183,9 +183,9 @@ function csvCell(value: unknown): string {
   return /[",\r\n#]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function reportCsv(groupBy: string[], report: Report): string {
+export function reportCsv(groupBy: string[], report: Report, asOf: Date): string {
   const comments = [
-    `# Maths Hubs cohort statistics${groupBy.length ? ` by ${groupBy.join(', ')}` : ''}.`,
+    `# Maths Hubs cohort statistics${groupBy.length ? ` by ${groupBy.join(', ')}` : ''}, as of ${asOf.toISOString()}.`,
     ...REPORT_NOTES.map((n) => `# ${n}`),
   ];
   const lines = [report.columns, ...report.rows.map((r) => r.cells)].map((cells) =>
@@ -194,9 +194,10 @@ export function reportCsv(groupBy: string[], report: Report): string {
   return `${[...comments, ...lines].join('\r\n')}\r\n`;
 }
 
-export function reportJson(groupBy: string[], report: Report) {
+export function reportJson(groupBy: string[], report: Report, asOf: Date) {
   return {
     groupBy,
+    asOf: asOf.toISOString(),
     notes: REPORT_NOTES,
     columns: report.columns,
     rows: report.rows.map((r) => Object.fromEntries(report.columns.map((c, i) => [c, r.cells[i] ?? null]))),
@@ -331,13 +332,16 @@ export function useReports({ context: deps, live, reads, limiter, limits, logger
           { rows: await labelled(ctx, stats.rows), total: stats.total },
           parsed.includeTotal,
         );
+        // When the figures were read (the standard views may be up to 5 s old).
+        const asOfHeader = stats.asOf.toUTCString();
         endResponse(
           format === 'json'
-            ? new fetchAPI.Response(JSON.stringify(reportJson(parsed.groupBy, report)), {
-                headers: { 'content-type': 'application/json; charset=utf-8' },
+            ? new fetchAPI.Response(JSON.stringify(reportJson(parsed.groupBy, report, stats.asOf)), {
+                headers: { 'content-type': 'application/json; charset=utf-8', 'last-modified': asOfHeader },
               })
-            : new fetchAPI.Response(reportCsv(parsed.groupBy, report), {
+            : new fetchAPI.Response(reportCsv(parsed.groupBy, report, stats.asOf), {
                 headers: {
+                  'last-modified': asOfHeader,
                   'content-type': 'text/csv; charset=utf-8',
                   'content-disposition': 'attachment; filename="cohort-stats.csv"',
                 },

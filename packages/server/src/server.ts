@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Context } from '@maths-hubs/schema';
-import { schema } from '@maths-hubs/schema';
+import { cohortStats, createStandardViews, schema } from '@maths-hubs/schema';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { DEFAULT_LIMITS, DEFAULT_RESPONSE_CACHE_TTL_SECONDS, type Limits } from './config.ts';
 import { buildContext } from './context.ts';
@@ -108,9 +108,21 @@ export function createApp({
   live = createLiveHub(sharedState, limits.maxStreamsPerCaller),
   tracing = null,
 }: AppOptions) {
-  const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold };
-  const rateLimiter = createRateLimiter(limits, sharedState, logger);
+  const responseCache =
+    responseCacheTtlSeconds === null ? null : sharedState.responseCache(responseCacheTtlSeconds * 1000);
+  // With the cache, whose stamps say when statistics were last written to, on any instance.
   const reads = createReadRouter(db, sharedState, logger);
+  const statsViews = responseCache
+    ? createStandardViews({
+        // On the replica once it has replayed the last write (the stamp was read before this).
+        compute: async (groupBy) => cohortStats(await reads.forRead(), groupBy, {}, clock()),
+        version: () => responseCache.stamp('Stats@All'),
+        clock,
+        onError: (error) => logger.warn({ err: error }, 'statistics views: a refresh failed'),
+      })
+    : undefined;
+  const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold, statsViews };
+  const rateLimiter = createRateLimiter(limits, sharedState, logger);
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -193,11 +205,11 @@ export function createApp({
       // Before the cache: a write's position is noted before cached reads are invalidated.
       useReplicaRouting(reads),
       // After the key check and the budget, before parsing: a hit skips everything after.
-      ...(responseCacheTtlSeconds === null
+      ...(responseCache === null || responseCacheTtlSeconds === null
         ? []
         : [
             useCaching({
-              cache: sharedState.responseCache(responseCacheTtlSeconds * 1000),
+              cache: responseCache,
               ttlSeconds: responseCacheTtlSeconds,
               clock,
               logger,

@@ -61,6 +61,8 @@ export interface AnswerCache {
   set(key: string, answer: CachedAnswer, ttlMs: number): Promise<void>;
   /** Makes every answer showing one of these tags stale, on every instance. */
   invalidate(tags: readonly string[]): Promise<void>;
+  /** The write sequence at which `tag` (or EVERYTHING) was last invalidated (0: not lately). */
+  stamp(tag: string): Promise<number>;
 }
 
 /** Every answer depends on this tag (the schema's EVERYTHING). */
@@ -91,6 +93,7 @@ export function memoryAnswerCache(maxTtlMs: number, max = 5_000): AnswerCache {
     async set(key, answer, ttlMs) {
       answers.set(key, answer, { ttl: ttlMs });
     },
+    stamp: async (tag) => Math.max(stampOf(tag), stampOf(EVERYTHING)),
     async invalidate(tags) {
       if (tags.length === 0) return;
       seq += 1;
@@ -108,7 +111,7 @@ const GET_VALID = `
 local meta = redis.call('GET', KEYS[1])
 if not meta then return nil end
 local seq, tags = nil, {}
-for line in string.gmatch(meta, '[^\n]+') do
+for line in string.gmatch(meta, '[^\\n]+') do
   if seq == nil then seq = tonumber(line) else tags[#tags + 1] = ARGV[1] .. 'v:' .. line end
 end
 tags[#tags + 1] = ARGV[1] .. 'v:*'
@@ -121,7 +124,7 @@ end
 return redis.call('GET', KEYS[2])`;
 const INVALIDATE = `
 local seq = redis.call('INCR', KEYS[1])
-for i = 2, #ARGV do redis.call('SET', ARGV[1] .. 'v:' .. ARGV[i], seq, 'PX', KEYS[2]) end
+for i = 3, #ARGV do redis.call('SET', ARGV[1] .. 'v:' .. ARGV[i], seq, 'PX', ARGV[2]) end
 return seq`;
 
 export interface SharedStateStatus {
@@ -235,6 +238,7 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
   });
   const lastWriteKey = `${namespace}:last-write-lsn`;
   let answers: AnswerCache | undefined;
+  let stampTtlMs = 0;
   return {
     status: () => ({ store: 'redis', healthy }),
     async noteWrite(lsn) {
@@ -263,6 +267,8 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
         points,
       ),
     responseCache(maxTtlMs) {
+      // Stamps must outlive every answer they can make stale: the longest TTL anyone asked for.
+      stampTtlMs = Math.max(stampTtlMs, maxTtlMs + 60_000);
       if (answers) return answers; // one per state, as in memory
       // A connection of its own, whose every key carries the namespace (ioredis prefixes them).
       const prefix = `${namespace}:response:`;
@@ -278,7 +284,7 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
       // Invalidations that could not reach Redis: when it is back, everything stored before is stale.
       let missed = false;
       const invalidate = async (tags: readonly string[]) => {
-        await cacheRedis.eval(INVALIDATE, 2, 'seq', String(maxTtlMs + 60_000), prefix, ...tags);
+        await cacheRedis.eval(INVALIDATE, 1, 'seq', prefix, String(stampTtlMs), ...tags);
       };
       cacheRedis.on('ready', () => {
         if (!missed) return;
@@ -295,6 +301,11 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
         async sequence() {
           if (!ready()) throw new Error('the shared response cache is unavailable');
           return Number((await cacheRedis.get('seq')) ?? 0);
+        },
+        async stamp(tag) {
+          if (!ready()) throw new Error('the shared response cache is unavailable');
+          const [own, all] = await cacheRedis.mget(`v:${tag}`, 'v:*');
+          return Math.max(Number(own ?? 0), Number(all ?? 0));
         },
         async get(key) {
           if (!ready()) return null;

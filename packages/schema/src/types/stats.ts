@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
-import { dependsOn, statsFilterTags } from '../cache-tags.ts';
+import { dependsOn, statsFilterTags, UNCACHEABLE } from '../cache-tags.ts';
 import type { Context } from '../context.ts';
 import {
   cohortStats,
@@ -236,9 +236,15 @@ export const CohortStatsRow = builder.objectRef<Row>('CohortStatsRow').implement
   },
 });
 
-const CohortStats = builder.objectRef<{ rows: Row[]; total: Row }>('CohortStats').implement({
+const CohortStats = builder.objectRef<{ rows: Row[]; total: Row; asOf: Date }>('CohortStats').implement({
   description: 'Aggregated cohort statistics: one row per group, and the total.',
   fields: (t) => ({
+    asOf: t.field({
+      type: 'DateTime',
+      description:
+        'When these figures were read from the database. The standard national views (by region, hub × year, programme × year, role, and the total) are kept in memory and refreshed within 5 s of a write, so they may be up to 5 s old; any other statistics are as of the request.',
+      resolve: (s) => s.asOf,
+    }),
     rows: t.field({
       type: [CohortStatsRow],
       description: 'One row per group, ordered by its keys.',
@@ -267,7 +273,14 @@ function checkAccess(ctx: Context, groupBy: Dimension[], filter: StatsFilterValu
 export async function statsFor(ctx: Context, groupBy: Dimension[], filter: StatsFilterValues) {
   checkAccess(ctx, groupBy, filter);
   dependsOn(ctx, ...statsFilterTags(filter));
-  return protect(ctx, await cohortStats(ctx.prisma, groupBy, filter, ctx.now));
+  const view = await ctx.statsViews?.read(groupBy, filter);
+  if (view) {
+    // Up to 5 s behind a write: served, but not cached past its refresh.
+    if (!view.current) dependsOn(ctx, UNCACHEABLE);
+    return { ...protect(ctx, view.table), asOf: view.asOf };
+  }
+  const asOf = new Date();
+  return { ...protect(ctx, await cohortStats(ctx.prisma, groupBy, filter, ctx.now)), asOf };
 }
 
 /** Withholds what could identify people from one table, for everyone below national admin. */

@@ -14,7 +14,7 @@
 // - A hit is sent as stored, with its ETag: no serialising or hashing again.
 import { createHash } from 'node:crypto';
 import type { Context } from '@maths-hubs/schema';
-import { invalidationTags } from '@maths-hubs/schema';
+import { invalidationTags, UNCACHEABLE } from '@maths-hubs/schema';
 import stableStringify from 'fast-json-stable-stringify';
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
@@ -141,7 +141,7 @@ export function useCaching({ cache, ttlSeconds, clock, logger, prisma }: Caching
           tags !== undefined &&
           plain.data &&
           !plain.errors?.length &&
-          !tags.has('!untaggable') &&
+          !tags.has(UNCACHEABLE) &&
           tags.size <= MAX_TAGS;
         if (plain.errors?.length) return; // refused or failed: neither a hit nor a miss
         setResult({ ...plain, extensions: { ...plain.extensions, responseCache: { hit: false } } });

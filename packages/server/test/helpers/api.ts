@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hashApiKeySecret } from '@maths-hubs/schema';
+import { DEFAULT_RESPONSE_CACHE_TTL_SECONDS } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type AppOptions, createApp } from '../../src/server.ts';
 import { createSharedState } from '../../src/shared-state.ts';
@@ -31,6 +32,18 @@ export async function testSharedState() {
   for (let i = 0; url && !shared.status().healthy && i < 200; i++)
     await new Promise((r) => setTimeout(r, 25));
   if (url && !shared.status().healthy) throw new Error(`Redis at ${url} did not answer`);
+  // And for its response cache's own connection, so that the first answers are stored too.
+  const cache = shared.responseCache((DEFAULT_RESPONSE_CACHE_TTL_SECONDS ?? 60) * 1000);
+  for (let i = 0; i < 200; i++) {
+    if (
+      await cache.sequence().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
   return shared;
 }
 
