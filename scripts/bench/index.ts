@@ -9,6 +9,7 @@ import { benchLimits } from './limits.ts';
 import { benchColdStart, benchNationalSeed } from './platform.ts';
 import { benchProfile } from './profile.ts';
 import { benchRegister } from './register.ts';
+import { benchSeason } from './season.ts';
 import { benchStats } from './stats.ts';
 import { benchSuppression } from './suppression.ts';
 
@@ -27,6 +28,8 @@ if (run('national-seed')) await benchNationalSeed(adminUrl);
 if (run('api')) await benchApi(nationalUrl.toString());
 if (run('stats')) await benchStats(nationalUrl.toString());
 if (run('fleet')) await benchFleet(nationalUrl.toString());
+// Against PostGraphile v5 over the same database (installed on first use in scripts/bench/peer).
+if (run('season')) await benchSeason(nationalUrl.toString());
 if (run('profile')) await benchProfile(nationalUrl.toString());
 // A fresh database of its own, and an embedded data directory.
 if (run('register')) await benchRegister(adminUrl);

@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Logger } from './logger.ts';
+import type { StoredGzip } from './plugins/stored-gzip.ts';
 
 export interface BudgetResult {
   allowed: boolean;
@@ -40,6 +41,8 @@ export interface CachedAnswer {
   prefix: string;
   /** The ETag of `prefix}`: the body every caller shares. */
   etag: string;
+  /** `prefix` compressed once (plugins/stored-gzip.ts), so that a hit is not compressed again. */
+  gzip?: StoredGzip;
   /** What the answer shows (cache-tags.ts in the schema). */
   tags: string[];
   /** The write sequence when its read began: a tag invalidated after that makes it stale. */

@@ -18,7 +18,8 @@ export function staticFile(type: string, body: Buffer): StaticFile {
 }
 
 /** The encoding to answer with, from Accept-Encoding (brotli preferred), or null. */
-export function negotiateEncoding(acceptEncoding: string | null): 'br' | 'gzip' | null {
+/** How much a client wants each content coding (its Accept-Encoding q-values; 0: refused). */
+export function encodingWeight(acceptEncoding: string | null): (coding: string) => number {
   const accepted = new Map<string, number>();
   for (const part of (acceptEncoding ?? '').split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -26,7 +27,11 @@ export function negotiateEncoding(acceptEncoding: string | null): 'br' | 'gzip' 
     const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean);
     accepted.set(name, q === undefined ? 1 : Number(q));
   }
-  const weight = (name: string) => accepted.get(name) ?? accepted.get('*') ?? 0;
+  return (coding) => accepted.get(coding) ?? accepted.get('*') ?? 0;
+}
+
+export function negotiateEncoding(acceptEncoding: string | null): 'br' | 'gzip' | null {
+  const weight = encodingWeight(acceptEncoding);
   if (weight('br') > 0 && weight('br') >= weight('gzip')) return 'br';
   if (weight('gzip') > 0) return 'gzip';
   return null;

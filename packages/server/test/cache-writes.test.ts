@@ -2,6 +2,7 @@
 // a mutation is executed every time, however often the same body is sent; a write drops exactly
 // the cached answers it can change; a write racing a read leaves no stale answer; no answer
 // outlives its day.
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationDocument } from '../../sdk/scripts/documents.ts';
 import { PERSISTED_OPERATIONS } from '../src/server.ts';
@@ -307,6 +308,21 @@ describe(`the response cache and writes (${testDbKind()})`, () => {
     const after = await send({ query: SLOW, variables: { code: target.code } });
     expect(after.json.extensions.responseCache.hit).toBe(false);
     expect(after.json.data.cohort.name).toBe('Written during a read');
+  });
+
+  it('sends a hit as stored: its ETag and its gzip bytes, closed by this caller’s own figures', async () => {
+    await cached(HUB_PAGE, { code: 'EM1' });
+    const response = await api.app.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+      body: JSON.stringify({ query: HUB_PAGE, variables: { code: 'EM1' } }),
+    });
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    const body = JSON.parse(gunzipSync(Buffer.from(await response.arrayBuffer())).toString());
+    expect(body.extensions.responseCache.hit).toBe(true);
+    expect(body.extensions.cost.requested).toBe(1);
+    const plain = await send({ query: HUB_PAGE, variables: { code: 'EM1' } });
+    expect(body.data).toEqual(plain.json.data);
   });
 
   it('keeps no answer past the API clock’s day: "recruiting" depends on it', async () => {

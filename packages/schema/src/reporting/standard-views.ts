@@ -3,9 +3,10 @@
 // once while writes go on. A view is the exact table before disclosure control: each request still
 // withholds what its caller may not see, exactly as a live computation would (stats.ts `protect`).
 //
-// Freshness: a write to statistics stamps the tag Stats@All (cache-tags.ts). Every second, while
-// anyone has asked for a view in the last ten minutes, the stamp is read and, if it moved, every
-// view is recomputed (in parallel). A view is served from memory when no write came after it, or
+// Freshness: a write to statistics stamps the tag Stats@All (cache-tags.ts). While
+// anyone has asked for a view in the last ten minutes, the stamp is read (every 250 ms) and, if it
+// moved, every view is recomputed (in parallel; at most one refresh every 3 s, so that writes are
+// batched and a refresh of about 1.5 s at national scale keeps every answer under 5 s old). A view is served from memory when no write came after it, or
 // when it was read less than `maxAgeMs` (5 s) ago: so an answer is never more than 5 s behind a
 // write, and says how old it is (`asOf`). Past that, the request computes the view itself.
 import type { Dimension, StatsFilterValues, StatsResult } from './cohort-stats.ts';
@@ -26,8 +27,10 @@ export interface StandardViewsOptions {
   version(): Promise<number>;
   /** How old a view may be while writes go on (default 5 s). */
   maxAgeMs?: number;
-  /** How often the stamp is looked at while views are in use (default 1 s). */
+  /** How often the stamp is looked at while views are in use (default 250 ms). */
   pollMs?: number;
+  /** The least time between the starts of two refreshes, so that writes are batched (default 3 s). */
+  minIntervalMs?: number;
   /** Told of a refresh that failed (the next one tries again). */
   onError?: (error: unknown) => void;
   /** The API's clock: a view is of one day ("final" and "recruiting" depend on it). */
@@ -72,7 +75,8 @@ export function createStandardViews({
   compute,
   version,
   maxAgeMs = 5_000,
-  pollMs = 1_000,
+  pollMs = 250,
+  minIntervalMs = 3_000,
   onError = () => {},
   clock = () => new Date(),
 }: StandardViewsOptions): StandardViews {
@@ -80,11 +84,13 @@ export function createStandardViews({
   const snapshots = new Map<string, Snapshot>();
   let lastAsked = 0;
   let refreshing: Promise<void> | null = null;
+  let lastRefresh = 0;
   const stamp = () => version().catch(() => Number.POSITIVE_INFINITY); // unknown: assume written
 
   /** Recomputes every view (once at a time): figures read after the stamp, so never newer than it says. */
   const refresh = () => {
     refreshing ??= (async () => {
+      lastRefresh = Date.now();
       try {
         const v = await stamp();
         const [asOf, day] = [new Date(), today()];
@@ -103,6 +109,7 @@ export function createStandardViews({
 
   const timer = setInterval(async () => {
     if (Date.now() - lastAsked > IDLE_MS || refreshing || snapshots.size === 0) return;
+    if (Date.now() - lastRefresh < minIntervalMs) return;
     const v = await stamp();
     const now = Date.now();
     const stale = [...snapshots.values()].some(
@@ -129,7 +136,7 @@ export function createStandardViews({
         await refresh();
         snapshot = snapshots.get(key);
         if (!snapshot) return null; // the refresh failed: the caller computes it live
-      } else if (snapshot.version < v) void refresh(); // served as it is, refreshed behind
+      } else if (snapshot.version < v && Date.now() - lastRefresh >= minIntervalMs) void refresh(); // served as it is, refreshed behind
       return { table: snapshot.table, asOf: snapshot.asOf, current: snapshot.version >= v };
     },
     close() {

@@ -14,21 +14,28 @@ export function useHttpCaching(maxAgeSeconds: number, limiter: RateLimiter): Plu
       if (request.method !== 'GET' || response.status !== 200) return;
       if (new URL(request.url).pathname !== '/graphql') return;
       if (!/json/.test(response.headers.get('content-type') ?? '')) return;
-      const text = await response.text();
       const headers = copyHeaders(fetchAPI, response.headers);
-      let body: { errors?: unknown[]; extensions?: unknown; [key: string]: unknown };
-      try {
-        body = JSON.parse(text);
-      } catch {
-        setResponse(new fetchAPI.Response(text, { status: 200, headers }));
-        return;
+      // An answer of the response cache: its ETag is known, and its body (maybe compressed) is
+      // sent as it is. Anything else is read to hash what every caller shares.
+      let etag = answerEtag(request);
+      let body: BodyInit | null = response.body;
+      if (!etag) {
+        const text = await response.text();
+        body = text;
+        let parsed: { errors?: unknown[]; extensions?: unknown; [key: string]: unknown };
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          setResponse(new fetchAPI.Response(text, { status: 200, headers }));
+          return;
+        }
+        if (parsed.errors) {
+          setResponse(new fetchAPI.Response(text, { status: 200, headers }));
+          return;
+        }
+        const { extensions: _perCaller, ...shared } = parsed;
+        etag = etagOf(JSON.stringify(shared));
       }
-      if (body.errors) {
-        setResponse(new fetchAPI.Response(text, { status: 200, headers }));
-        return;
-      }
-      const { extensions: _perCaller, ...shared } = body;
-      const etag = answerEtag(request) ?? etagOf(JSON.stringify(shared));
       const state = requestState(request);
       const anonymous = (state?.viewer?.role ?? 'ANONYMOUS') === 'ANONYMOUS';
       headers.set('etag', etag);
@@ -47,6 +54,7 @@ export function useHttpCaching(maxAgeSeconds: number, limiter: RateLimiter): Plu
           await limiter.refund(state.viewer.role, state.caller, state.charged);
         headers.delete('content-length');
         headers.delete('content-type');
+        headers.delete('content-encoding');
         if (state?.budget && state.charged) {
           headers.set(
             'ratelimit-remaining',
@@ -56,7 +64,7 @@ export function useHttpCaching(maxAgeSeconds: number, limiter: RateLimiter): Plu
         setResponse(new fetchAPI.Response(null, { status: 304, headers }));
         return;
       }
-      setResponse(new fetchAPI.Response(text, { status: 200, headers }));
+      setResponse(new fetchAPI.Response(body, { status: 200, headers }));
     },
   };
 }

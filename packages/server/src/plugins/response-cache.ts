@@ -11,7 +11,8 @@
 //   caller's next read (on any instance) cannot be answered from before it. A write that races a
 //   read makes that read's answer stale (the write sequence is sampled before the read begins).
 // - No answer outlives the API clock's day: "recruiting" depends on today's date.
-// - A hit is sent as stored, with its ETag: no serialising or hashing again.
+// - A hit is sent as stored, with its ETag and its compressed bytes: no serialising, hashing or
+//   compressing again (only each caller's few bytes of extensions; stored-gzip.ts).
 import { createHash } from 'node:crypto';
 import type { Context } from '@maths-hubs/schema';
 import { invalidationTags, UNCACHEABLE } from '@maths-hubs/schema';
@@ -20,7 +21,9 @@ import { type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.ts';
 import type { AnswerCache, CachedAnswer } from '../shared-state.ts';
+import { encodingWeight } from '../static-files.ts';
 import { requestState } from './request-state.ts';
+import { gzipWith, storeGzip } from './stored-gzip.ts';
 
 /** An answer showing more objects than this is not stored (checking it would cost more than it saves). */
 export const MAX_TAGS = 5_000;
@@ -51,6 +54,8 @@ function jsonMediaType(request: Request): string | null {
 interface CacheRequest {
   key: string;
   mediaType: string;
+  /** The client takes gzip: a stored answer's compressed bytes can be sent. */
+  gzip: boolean;
   hit?: CachedAnswer;
   /** The write sequence when the read began; undefined when the answer may not be stored. */
   seq?: number;
@@ -89,7 +94,8 @@ export function useCaching({ cache, ttlSeconds, clock, logger, prisma }: Caching
           `${session}|${params.operationName ?? ''}|${stableStringify(params.variables ?? {})}|${params.query}`,
         )
         .digest('base64url');
-      const entry: CacheRequest = { key, mediaType };
+      const gzip = encodingWeight(request.headers.get('accept-encoding'))('gzip') > 0;
+      const entry: CacheRequest = { key, mediaType, gzip };
       cacheRequests.set(request, entry);
       const hit = await cache.get(key).catch(() => null);
       if (hit && hit.day === dayOf(clock())) {
@@ -148,7 +154,14 @@ export function useCaching({ cache, ttlSeconds, clock, logger, prisma }: Caching
         if (!storable) return;
         const prefix = `{"data":${JSON.stringify(plain.data)}`;
         const now = clock();
-        answer = { prefix, etag: etagOf(`${prefix}}`), tags: [...tags], seq: entry.seq!, day: dayOf(now) };
+        answer = {
+          prefix,
+          etag: etagOf(`${prefix}}`),
+          gzip: storeGzip(prefix),
+          tags: [...tags],
+          seq: entry.seq!,
+          day: dayOf(now),
+        };
         cache
           .set(entry.key, answer, Math.min(ttlMs, untilNextDay(now)))
           .catch((error: unknown) =>
@@ -162,13 +175,16 @@ export function useCaching({ cache, ttlSeconds, clock, logger, prisma }: Caching
       setResultProcessor((final, fetchAPI, accepted) => {
         const last = final as ExecutionResult;
         if (last.errors?.length && fallback) return fallback(final, fetchAPI, accepted);
-        const body = last.extensions
-          ? `${stored.prefix},"extensions":${JSON.stringify(last.extensions)}}`
-          : `${stored.prefix}}`;
-        return new fetchAPI.Response(body, {
-          status: 200,
-          headers: { 'content-type': `${entry.mediaType}; charset=utf-8` },
-        });
+        const rest = last.extensions ? `,"extensions":${JSON.stringify(last.extensions)}}` : '}';
+        const headers = { 'content-type': `${entry.mediaType}; charset=utf-8`, vary: 'accept-encoding' };
+        if (entry.gzip && stored.gzip) {
+          const body = gzipWith(stored.gzip, rest);
+          return new fetchAPI.Response(new Uint8Array(body), {
+            status: 200,
+            headers: { ...headers, 'content-encoding': 'gzip', 'content-length': String(body.length) },
+          });
+        }
+        return new fetchAPI.Response(stored.prefix + rest, { status: 200, headers });
       }, entry.mediaType);
     },
   };
