@@ -5,8 +5,8 @@
 //
 // Freshness: a write to statistics stamps the tag Stats@All (cache-tags.ts). While
 // anyone has asked for a view in the last ten minutes, the stamp is read (every 250 ms) and, if it
-// moved, every view is recomputed (in parallel; at most one refresh every 3 s, so that writes are
-// batched and a refresh of about 1.5 s at national scale keeps every answer under 5 s old). A view is served from memory when no write came after it, or
+// moved, every view is recomputed (one after another), as seldom as keeps every answer under 5 s old:
+// writes are batched into one refresh every 5 s less the last refresh's duration and a margin. A view is served from memory when no write came after it, or
 // when it was read less than `maxAgeMs` (5 s) ago: so an answer is never more than 5 s behind a
 // write, and says how old it is (`asOf`). Past that, the request computes the view itself.
 import type { Dimension, StatsFilterValues, StatsResult } from './cohort-stats.ts';
@@ -29,7 +29,7 @@ export interface StandardViewsOptions {
   maxAgeMs?: number;
   /** How often the stamp is looked at while views are in use (default 250 ms). */
   pollMs?: number;
-  /** The least time between the starts of two refreshes, so that writes are batched (default 3 s). */
+  /** The least time between the starts of two refreshes (default 1 s). */
   minIntervalMs?: number;
   /** Told of a refresh that failed (the next one tries again). */
   onError?: (error: unknown) => void;
@@ -76,7 +76,7 @@ export function createStandardViews({
   version,
   maxAgeMs = 5_000,
   pollMs = 250,
-  minIntervalMs = 3_000,
+  minIntervalMs = 1_000,
   onError = () => {},
   clock = () => new Date(),
 }: StandardViewsOptions): StandardViews {
@@ -85,6 +85,10 @@ export function createStandardViews({
   let lastAsked = 0;
   let refreshing: Promise<void> | null = null;
   let lastRefresh = 0;
+  let lastDuration = 0;
+  // Writes are batched into as few refreshes as keep every answer under maxAgeMs: the next may
+  // start once maxAgeMs, less the last refresh's duration and a second's margin, has passed.
+  const due = () => Date.now() - lastRefresh >= Math.max(minIntervalMs, maxAgeMs - lastDuration - 1_000);
   const stamp = () => version().catch(() => Number.POSITIVE_INFINITY); // unknown: assume written
 
   /** Recomputes every view (once at a time): figures read after the stamp, so never newer than it says. */
@@ -94,10 +98,14 @@ export function createStandardViews({
       try {
         const v = await stamp();
         const [asOf, day] = [new Date(), today()];
-        const tables = await Promise.all(STANDARD_VIEWS.map((g) => compute([...g])));
+        // One after another: a refresh takes one connection and one core of the database at a
+        // time, leaving the rest to requests.
+        const tables: StatsResult[] = [];
+        for (const g of STANDARD_VIEWS) tables.push(await compute([...g]));
         STANDARD_VIEWS.forEach((g, i) => {
           snapshots.set(keyOf(g), { table: tables[i]!, asOf, day, version: Number.isFinite(v) ? v : -1 });
         });
+        lastDuration = Date.now() - asOf.getTime();
       } catch (error) {
         onError(error);
       } finally {
@@ -109,7 +117,7 @@ export function createStandardViews({
 
   const timer = setInterval(async () => {
     if (Date.now() - lastAsked > IDLE_MS || refreshing || snapshots.size === 0) return;
-    if (Date.now() - lastRefresh < minIntervalMs) return;
+    if (!due()) return;
     const v = await stamp();
     const now = Date.now();
     const stale = [...snapshots.values()].some(
@@ -136,7 +144,7 @@ export function createStandardViews({
         await refresh();
         snapshot = snapshots.get(key);
         if (!snapshot) return null; // the refresh failed: the caller computes it live
-      } else if (snapshot.version < v && Date.now() - lastRefresh >= minIntervalMs) void refresh(); // served as it is, refreshed behind
+      } else if (snapshot.version < v && due()) void refresh(); // served as it is, refreshed behind
       return { table: snapshot.table, asOf: snapshot.asOf, current: snapshot.version >= v };
     },
     close() {
