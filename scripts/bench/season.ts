@@ -104,10 +104,14 @@ function writer(kind: 'ours' | 'peer', baseUrl: string, db: pg.Pool, targets: Ta
           : { query: PEER_PAGE, variables: { code: hub } },
       ),
     });
-    const body = (await response.json()) as any;
-    const cohorts =
-      kind === 'ours' ? body.data.hub.recruitingCohorts.nodes : body.data.hubs.nodes[0].cohorts.nodes;
-    return cohorts as { code: string; capacity: number }[];
+    type Listed = { code: string; capacity: number }[];
+    const { data } = (await response.json()) as {
+      data: {
+        hub?: { recruitingCohorts: { nodes: Listed } };
+        hubs?: { nodes: { cohorts: { nodes: Listed } }[] };
+      };
+    };
+    return kind === 'ours' ? data.hub!.recruitingCohorts.nodes : data.hubs!.nodes[0]!.cohorts.nodes;
   };
   const api = async (query: string, input: Record<string, unknown>) => {
     const response = await fetch(`${baseUrl}/graphql`, {
@@ -115,8 +119,9 @@ function writer(kind: 'ours' | 'peer', baseUrl: string, db: pg.Pool, targets: Ta
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
       body: JSON.stringify({ query, variables: { input } }),
     });
-    const body = (await response.json()) as any;
-    const payload = body.data && (Object.values(body.data)[0] as any);
+    type Payload = { userErrors: unknown[]; cohort?: { code: string } };
+    const body = (await response.json()) as { data?: Record<string, Payload> };
+    const payload = body.data && Object.values(body.data)[0];
     if (!payload || payload.userErrors.length > 0) throw new Error(JSON.stringify(body).slice(0, 300));
     return payload;
   };
@@ -164,7 +169,7 @@ function writer(kind: 'ours' | 'peer', baseUrl: string, db: pg.Pool, targets: Ta
             endsOn: day(200),
           },
         );
-        expect = (cohorts) => shown(cohorts, made.cohort.code);
+        expect = (cohorts) => shown(cohorts, made.cohort!.code);
       } else {
         await db.query(
           `INSERT INTO cohort (code, name, programme_id, hub_id, region_id, academic_year, status, capacity, application_deadline, starts_on, ends_on, areas_served, updated_at)
@@ -256,7 +261,7 @@ function dashboard(baseUrl: string) {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
         body: JSON.stringify({ query: STATS, variables: { groupBy: STATS_VIEWS[i % STATS_VIEWS.length] } }),
       });
-      const body = (await response.json()) as any;
+      const body = (await response.json()) as { data: { cohortStats: { asOf: string } } };
       latencies.push(performance.now() - started);
       ages.push(Date.now() - Date.parse(body.data.cohortStats.asOf));
       await sleep(200);

@@ -10,10 +10,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationDocument } from '../../sdk/scripts/documents.ts';
 import { DEFAULT_LIMITS, type Limits } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { createApp } from '../src/server.ts';
+import type { createApp } from '../src/server.ts';
 import type { AnswerCache } from '../src/shared-state.ts';
-import { ADMIN_API_KEY, type Caller, type TestApi, testApi } from './helpers/api.ts';
+import { type Caller, type TestApi, testApi } from './helpers/api.ts';
 import { SEED_TODAY, testDbKind } from './helpers/fixtures.ts';
 import { applicationForm } from './helpers/forms.ts';
 
@@ -114,14 +113,7 @@ describe(`the response cache against a model: the same answers as no cache (${te
   beforeAll(async () => {
     api = await testApi({ limits: LIMITS, clock: () => today });
     // The reference: the same database, keys and clock, no response cache (what is compared with).
-    reference = createApp({
-      db: api.db,
-      logger: createLogger('silent'),
-      adminApiKey: ADMIN_API_KEY,
-      clock: () => today,
-      limits: LIMITS,
-      responseCacheTtlSeconds: null,
-    });
+    reference = api.uncached();
     cache = api.sharedState.responseCache(60_000);
     invalidate = cache.invalidate;
   }, 180_000);
@@ -133,12 +125,7 @@ describe(`the response cache against a model: the same answers as no cache (${te
   const ask = async (app: ReturnType<typeof createApp>, read: Read) => {
     const response = await app.fetch('http://localhost/graphql', {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(read.as === 'anonymous'
-          ? {}
-          : { authorization: `Bearer ${api.keys[read.as as Exclude<Caller, 'anonymous'>]}` }),
-      },
+      headers: api.headersFor(read.as),
       body: JSON.stringify({ query: read.query, variables: read.variables }),
     });
     const body = (await response.json()) as any;
@@ -175,12 +162,7 @@ describe(`the response cache against a model: the same answers as no cache (${te
   const mutate = async (name: string, query: string, input: Record<string, unknown> | null, as: Caller) => {
     const response = await api.app.fetch('http://localhost/graphql', {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(as === 'anonymous'
-          ? {}
-          : { authorization: `Bearer ${api.keys[as as Exclude<Caller, 'anonymous'>]}` }),
-      },
+      headers: api.headersFor(as),
       body: JSON.stringify({ query, variables: input ? { input } : {} }),
     });
     const body = (await response.json()) as any;

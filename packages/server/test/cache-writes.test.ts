@@ -41,13 +41,7 @@ describe(`the response cache and writes (${testDbKind()})`, () => {
     const before = executions;
     const response = await api.app.fetch('http://localhost/graphql', {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(as === 'anonymous'
-          ? {}
-          : { authorization: `Bearer ${api.keys[as as Exclude<Caller, 'anonymous'>]}` }),
-        ...(from ? { 'x-forwarded-for': from } : {}),
-      },
+      headers: api.headersFor(as, from ? { 'x-forwarded-for': from } : {}),
       body: JSON.stringify(body),
     });
     const json = (await response.json()) as any;

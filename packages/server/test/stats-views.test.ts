@@ -3,10 +3,9 @@
 // what a live computation shows to the same caller; a write drops only the cached statistics of
 // its hub, programme and year.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.ts';
-import { createApp } from '../src/server.ts';
-import { ADMIN_API_KEY, type Caller, type TestApi, testApi } from './helpers/api.ts';
-import { SEED_TODAY, testDbKind } from './helpers/fixtures.ts';
+import type { createApp } from '../src/server.ts';
+import { type Caller, type TestApi, testApi } from './helpers/api.ts';
+import { testDbKind } from './helpers/fixtures.ts';
 
 const VIEW = `query($groupBy: [StatsDimension!]!, $filter: StatsFilter) { cohortStats(groupBy: $groupBy, filter: $filter) {
   asOf rows { key { region { code } hub { code } academicYear } cohorts participants enrolments placesFilled withheld }
@@ -21,13 +20,7 @@ describe(`statistics under writes (${testDbKind()})`, () => {
     api = await testApi();
     api.db.onQuery((sql) => statements.push(sql));
     // What a live computation shows: the same database and clock, no cache and no views.
-    live = createApp({
-      db: api.db,
-      logger: createLogger('silent'),
-      adminApiKey: ADMIN_API_KEY,
-      clock: () => SEED_TODAY,
-      responseCacheTtlSeconds: null,
-    });
+    live = api.uncached();
   });
   afterAll(async () => {
     await api?.close();
@@ -41,12 +34,7 @@ describe(`statistics under writes (${testDbKind()})`, () => {
     const before = statements.length;
     const response = await app.fetch('http://localhost/graphql', {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(as === 'anonymous'
-          ? {}
-          : { authorization: `Bearer ${api.keys[as as Exclude<Caller, 'anonymous'>]}` }),
-      },
+      headers: api.headersFor(as),
       body: JSON.stringify({ query: VIEW, variables }),
     });
     const body = (await response.json()) as any;

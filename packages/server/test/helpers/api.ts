@@ -90,6 +90,28 @@ export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>
     sharedState,
   });
 
+  /** The headers of a JSON POST by `as`. */
+  const headersFor = (as: Caller, more: Record<string, string> = {}): Record<string, string> => ({
+    'content-type': 'application/json',
+    ...(as === 'anonymous' ? {} : { authorization: `Bearer ${keys[as]}` }),
+    ...more,
+  });
+
+  /**
+   * Another app over the same database, keys and clock, with no response cache: what the cached
+   * app's answers are compared with.
+   */
+  const uncached = (overrides: Partial<Omit<AppOptions, 'db' | 'logger'>> = {}) =>
+    createApp({
+      db,
+      logger: createLogger('silent'),
+      adminApiKey: ADMIN_API_KEY,
+      clock: options.clock ?? (() => SEED_TODAY),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...overrides,
+      responseCacheTtlSeconds: null,
+    });
+
   async function gql(
     query: string,
     variables: Record<string, unknown> = {},
@@ -98,11 +120,7 @@ export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>
   ): Promise<GraphQLResponse> {
     const response = await app.fetch('http://localhost/graphql', {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(as === 'anonymous' ? {} : { authorization: `Bearer ${keys[as]}` }),
-        ...headers,
-      },
+      headers: headersFor(as, headers),
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { data?: unknown; errors?: GraphQLResponse['errors'] };
@@ -123,6 +141,8 @@ export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>
     ok,
     keys,
     sharedState,
+    headersFor,
+    uncached,
     close: async () => {
       if (!options.sharedState) await sharedState.close();
       await db.close();
