@@ -426,6 +426,7 @@ describe(`the response cache against a model: the same answers as no cache (${te
     },
   };
 
+  const WRITE_NAMES = Object.keys(WRITES);
   const hub = fc.constantFrom(...HUBS);
   const pick = fc.nat({ max: 1_000 });
   const commands = [
@@ -495,10 +496,17 @@ describe(`the response cache against a model: the same answers as no cache (${te
 
   const property = (runs: number) =>
     fc.check(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: 'large' }), async (cmds) => {
-        today = SEED_TODAY; // each sequence starts on the seed's day (and may go back to it)
-        await fc.asyncModelRun(() => ({ model: {}, real: {} }), cmds);
-      }),
+      fc.asyncProperty(
+        // Each sequence opens with one of every write, somewhere, on the seed's day (when there is
+        // something for each to change), so that every mutation succeeds several times a run.
+        fc.array(fc.tuple(hub, pick), { minLength: WRITE_NAMES.length, maxLength: WRITE_NAMES.length }),
+        fc.commands(commands, { maxCommands: 40, size: 'large' }),
+        async (opening, cmds) => {
+          today = SEED_TODAY; // each sequence starts on the seed's day (and may go back to it)
+          for (const [i, name] of WRITE_NAMES.entries()) await WRITES[name]!(...opening[i]!);
+          await fc.asyncModelRun(() => ({ model: {}, real: {} }), cmds);
+        },
+      ),
       {
         numRuns: runs,
         endOnFailure: true,

@@ -162,7 +162,8 @@ export function useCaching({ cache, ttlSeconds, clock, logger, prisma }: Caching
           seq: entry.seq!,
           day: dayOf(now),
         };
-        cache
+        // Stored before the answer leaves, so that the caller's next request can be answered from it.
+        await cache
           .set(entry.key, answer, Math.min(ttlMs, untilNextDay(now)))
           .catch((error: unknown) =>
             logger.warn({ err: error }, 'response cache: could not store an answer'),
