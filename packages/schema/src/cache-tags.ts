@@ -68,7 +68,7 @@ function tagValue(tags: Set<string>, typename: string, value: unknown): void {
   tags.add(id === undefined ? UNCACHEABLE : `${typename}:${id}`);
 }
 
-function wrap<T>(
+function wrap(
   field: GraphQLField<unknown, Context>,
   before: ((parent: unknown, args: Record<string, unknown>, tags: Set<string>) => void) | null,
   after: ((value: unknown, tags: Set<string>) => void) | null,
@@ -79,7 +79,7 @@ function wrap<T>(
     const tags = ctx.cacheTags;
     if (!tags) return resolve(parent, args, ctx, info);
     before?.(parent, args, tags);
-    const value = resolve(parent, args, ctx, info) as T;
+    const value = resolve(parent, args, ctx, info);
     if (!after) return value;
     // Prisma answers with a thenable of its own, not a Promise.
     if (typeof (value as { then?: unknown } | null)?.then === 'function')

@@ -15,7 +15,7 @@
 //   compressing again (only each caller's few bytes of extensions; stored-gzip.ts).
 import { createHash } from 'node:crypto';
 import type { Context } from '@maths-hubs/schema';
-import { invalidationTags, UNCACHEABLE } from '@maths-hubs/schema';
+import { EVERYTHING, invalidationTags, UNCACHEABLE } from '@maths-hubs/schema';
 import stableStringify from 'fast-json-stable-stringify';
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
@@ -129,7 +129,7 @@ export function useCaching({ cache, ttlSeconds, clock, logger, prisma }: Caching
             { err: error },
             'response cache: could not work out what a write changed; dropping all',
           );
-          return ['*'];
+          return [EVERYTHING];
         });
         await cache
           .invalidate(tags)
