@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { Role } from '@maths-hubs/schema';
 import { z } from 'zod';
+import { type ProxyHeader, parseTrustProxy, type TrustProxy } from './client-address.ts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], {
@@ -58,7 +59,20 @@ const environment = z.object({
   RATE_LIMIT_HUB_STAFF: integer(1, 1_000_000_000).default(200_000),
   RATE_LIMIT_ANALYST: integer(1, 1_000_000_000).default(200_000),
   RATE_LIMIT_NATIONAL_ADMIN: integer(1, 1_000_000_000).default(1_000_000),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  PROXY_HEADER: z
+    .enum(['x-forwarded-for', 'forwarded'], { error: 'must be "x-forwarded-for" or "forwarded"' })
+    .default('x-forwarded-for'),
   MAX_BODY_BYTES: integer(1_000, 100_000_000).default(100_000),
   STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(10_000),
   REQUEST_TIMEOUT_MS: integer(0, 3_600_000).default(20_000),
@@ -66,7 +80,12 @@ const environment = z.object({
   RESPONSE_CACHE_TTL_SECONDS: integer(1, 86_400).default(60),
   WEB_CONCURRENCY: integer(1, 64).default(1),
   MAX_STREAMS_PER_CLIENT: integer(1, 1_000).default(5),
+  MAX_STREAMS: integer(1, 1_000_000).default(2_000),
+  STREAM_LIFETIME_SECONDS: integer(10, 86_400).default(3_600),
+  STREAM_IDLE_SECONDS: integer(10, 86_400).default(900),
+  NODE_ENV: z.string().optional(),
   METRICS: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).default('on'),
+  METRICS_PORT: integer(1, 65535).optional(),
   METRICS_TOKEN: z
     .string()
     .min(32, { error: 'must be at least 32 characters; generate one with `openssl rand -hex 32`' })
@@ -97,15 +116,22 @@ export interface Limits {
   maxDirectives: number;
   /** Cost budgets per caller, refilled every `windowSeconds`; null when RATE_LIMIT=off. */
   rate: { windowSeconds: number; budgets: Record<Role, number> } | null;
-  /** Take the client's address from the last X-Forwarded-For entry (behind one trusted proxy). */
-  trustProxy: boolean;
+  /** Which TCP peers are proxies whose forwarding header is believed (client-address.ts). */
+  trustProxy: TrustProxy;
+  /** The header those proxies write. */
+  proxyHeader: ProxyHeader;
   maxBodyBytes: number;
   /** PostgreSQL's statement_timeout on every pooled connection (0: none). */
   statementTimeoutMs: number;
   /** A request still running after this gets a TIMEOUT error (0: none). */
   requestTimeoutMs: number;
-  /** Live streams (subscriptions) one caller may hold open on one instance. */
+  /** Live streams (subscriptions) one caller may hold open, across the instances sharing state. */
   maxStreamsPerCaller: number;
+  /** Live streams one instance holds open for everyone together. */
+  maxStreams: number;
+  /** A stream is ended cleanly (clients subscribe again) after this long, or this long without an event. */
+  streamLifetimeMs: number;
+  streamIdleMs: number;
 }
 
 export interface Config {
@@ -137,8 +163,19 @@ export interface Config {
   responseCacheTtlSeconds: number | null;
   /** Worker processes on this machine (PostgreSQL only); 1: this process serves. */
   workers: number;
-  /** GET /metrics: with a token, for its bearers; without, from this machine only. Null: off. */
-  metrics: { token: string | undefined } | null;
+  /** GET /metrics (see MetricsSettings); null: off. */
+  metrics: MetricsSettings | null;
+  /** Said in the start-up log: settings that turned something off or look unsafe. */
+  notices: string[];
+}
+
+export interface MetricsSettings {
+  /** Bearers of this token may scrape /metrics on the API's port. */
+  token: string | undefined;
+  /** Without a token: requests from this machine (no proxy in between) may scrape the API's port. */
+  allowLocal: boolean;
+  /** A listener of its own on 127.0.0.1 that serves only /metrics. */
+  port?: number | undefined;
 }
 
 const defaults = environment.parse({});
@@ -169,10 +206,14 @@ function limitsFrom(e: z.infer<typeof environment>): Limits {
             },
           },
     trustProxy: e.TRUST_PROXY,
+    proxyHeader: e.PROXY_HEADER,
     maxBodyBytes: e.MAX_BODY_BYTES,
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     maxStreamsPerCaller: e.MAX_STREAMS_PER_CLIENT,
+    maxStreams: e.MAX_STREAMS,
+    streamLifetimeMs: e.STREAM_LIFETIME_SECONDS * 1000,
+    streamIdleMs: e.STREAM_IDLE_SECONDS * 1000,
   };
 }
 
@@ -213,6 +254,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ]);
   if (embedded && e.DATABASE_REPLICA_URL)
     throw new ConfigError(['DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database has no replicas']);
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT)
+    throw new ConfigError([`METRICS_PORT must differ from PORT (${e.PORT})`]);
+  const { metrics, notices } = metricsSettings(e);
+  if (e.TRUST_PROXY.kind === 'hops')
+    notices.push(
+      `TRUST_PROXY=${e.TRUST_PROXY.hops} believes the last ${e.TRUST_PROXY.hops} forwarding entries from any peer: if clients can reach this server without the proxy, list the proxies' addresses instead (e.g. TRUST_PROXY=10.0.0.0/8)`,
+    );
   return {
     port: e.PORT,
     host: e.HOST,
@@ -234,7 +282,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: limitsFrom(e),
     redisUrl: e.REDIS_URL,
     responseCacheTtlSeconds: e.RESPONSE_CACHE === 'off' ? null : e.RESPONSE_CACHE_TTL_SECONDS,
-    metrics: e.METRICS === 'off' ? null : { token: e.METRICS_TOKEN },
+    metrics,
+    notices,
     workers: e.WEB_CONCURRENCY,
+  };
+}
+
+/**
+ * In production, /metrics needs a token or its own loopback port: "this machine" is not a safe
+ * test behind a proxy that connects from it. Elsewhere, this machine may scrape without either.
+ */
+function metricsSettings(e: z.infer<typeof environment>): {
+  metrics: MetricsSettings | null;
+  notices: string[];
+} {
+  if (e.METRICS === 'off') return { metrics: null, notices: [] };
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.METRICS_TOKEN && e.METRICS_PORT === undefined) {
+    return {
+      metrics: null,
+      notices: [
+        '/metrics is off: in production (NODE_ENV=production) it needs METRICS_TOKEN (scrape with "Authorization: Bearer <token>") or METRICS_PORT (a listener on 127.0.0.1 only)',
+      ],
+    };
+  }
+  return {
+    metrics: { token: e.METRICS_TOKEN, allowLocal: !production, port: e.METRICS_PORT },
+    notices: [],
   };
 }

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from '@maths-hubs/schema';
 import type { Plugin } from 'graphql-yoga';
+import { register } from 'prom-client';
 import { runPrimary } from './cluster.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import {
@@ -87,6 +88,12 @@ export async function startServer(
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  // Metrics on a port of their own, on loopback only: nothing a proxy forwards can reach it.
+  const scrape = yoga.scrapeMetrics;
+  const metricsServer =
+    config.metrics?.port !== undefined && scrape
+      ? await listenForMetrics(config.metrics.port, scrape, logger)
+      : null;
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? config.host : 'localhost'}:${port}`;
 
@@ -105,12 +112,40 @@ export async function startServer(
         logger.warn('requests still running at the shutdown timeout: closing their connections');
         server.closeAllConnections();
       }
+      metricsServer?.close();
       await sharedState.close();
       await db.close();
     })();
     return stopping;
   };
   return { url, db, server, stop };
+}
+
+/** A listener on 127.0.0.1 that answers GET /metrics and nothing else. */
+async function listenForMetrics(port: number, scrape: () => Promise<string>, logger: Logger) {
+  const server = createServer(async (req, res) => {
+    if (req.method !== 'GET' || new URL(req.url ?? '/', 'http://localhost').pathname !== '/metrics') {
+      res
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Only GET /metrics is served here.\n');
+      return;
+    }
+    try {
+      const text = await scrape();
+      res.writeHead(200, { 'content-type': register.contentType, 'cache-control': 'no-store' }).end(text);
+    } catch (error) {
+      logger.warn({ err: error }, 'metrics: a scrape failed');
+      res
+        .writeHead(503, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Metrics are unavailable just now.\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  logger.info({ port }, `metrics at http://127.0.0.1:${port}/metrics (this machine only)`);
+  return server;
 }
 
 /** The process: configuration, server, signals. */
@@ -126,9 +161,10 @@ export async function main() {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  for (const notice of config.notices) logger.warn(notice);
   if (config.workers > 1 && cluster.isPrimary) process.exit(await runPrimary(config.workers, logger));
   // Spans only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise the SDK is not even loaded.
-  const tracing = await startTracing({ trustIncomingTraceContext: config.limits.trustProxy });
+  const tracing = await startTracing({ trustIncomingTraceContext: config.limits.trustProxy.kind !== 'none' });
   let running: RunningServer;
   try {
     running = await startServer(config, logger, tracing?.plugin ?? null);

@@ -16,6 +16,7 @@ import {
 } from '@maths-hubs/schema';
 import { coerceInputValue, GraphQLError, type GraphQLInputType, parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { ClientResolver } from './client-address.ts';
 import type { Limits } from './config.ts';
 import { buildContext, type ContextDeps, resolveViewer } from './context.ts';
 import type { LiveHub } from './live-events.ts';
@@ -282,9 +283,18 @@ export interface ReportDeps {
   limiter: RateLimiter;
   limits: Limits;
   logger: Logger;
+  clientOf: ClientResolver;
 }
 
-export function useReports({ context: deps, live, reads, limiter, limits, logger }: ReportDeps): Plugin {
+export function useReports({
+  context: deps,
+  live,
+  reads,
+  limiter,
+  limits,
+  logger,
+  clientOf,
+}: ReportDeps): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const format = ROUTES[url.pathname];
@@ -303,7 +313,7 @@ export function useReports({ context: deps, live, reads, limiter, limits, logger
         );
       const parsed = parseReportQuery(url.searchParams);
       if ('problem' in parsed) return plain(400, parsed.problem);
-      const state = stateOf(request, serverContext, limits.trustProxy);
+      const state = stateOf(request, serverContext, clientOf);
       try {
         const viewer = await resolveViewer(request.headers.get('authorization'), deps);
         identifyCaller(state, viewer);

@@ -6,8 +6,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import type { Context } from '@maths-hubs/schema';
 import { cohortStats, createStandardViews, schema } from '@maths-hubs/schema';
+import { Kind, parse } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import { DEFAULT_LIMITS, DEFAULT_RESPONSE_CACHE_TTL_SECONDS, type Limits } from './config.ts';
+import { clientResolver } from './client-address.ts';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_RESPONSE_CACHE_TTL_SECONDS,
+  type Limits,
+  type MetricsSettings,
+} from './config.ts';
 import { buildContext } from './context.ts';
 import type { Database } from './db.ts';
 import { useEmbedAssets } from './embed.ts';
@@ -28,6 +35,21 @@ import { requestState } from './plugins/request-state.ts';
 import { useCaching } from './plugins/response-cache.ts';
 import { COHORT_STATS_HASH, COHORT_STATS_QUERY, useReports } from './reports.ts';
 import { createSharedState, type SharedState } from './shared-state.ts';
+
+/**
+ * Operation names /metrics records as themselves: the SDK's, the reports' and the tour's. Others
+ * are "other", so that clients cannot fill the label set with names of their own.
+ */
+function knownOperationNames(): Set<string> {
+  const documents = [...Object.values(PERSISTED_OPERATIONS), GRAPHIQL_DEFAULT_QUERY];
+  return new Set(
+    documents.flatMap((d) =>
+      parse(d).definitions.flatMap((def) =>
+        def.kind === Kind.OPERATION_DEFINITION && def.name ? [def.name.value] : [],
+      ),
+    ),
+  );
+}
 
 /** GraphiQL opens on the tour in packages/server/operations, the same file the tests run. */
 export const GRAPHIQL_DEFAULT_QUERY = readFileSync(
@@ -65,7 +87,7 @@ export interface AppOptions {
   /** Live events (subscriptions); one is made when not given. The process closes it on shutdown. */
   live?: LiveHub;
   /** GET /metrics: for bearers of the token, or without one from this machine only (the default); null: off. */
-  metrics?: { token: string | undefined } | null;
+  metrics?: Pick<MetricsSettings, 'token' | 'allowLocal'> | null;
 }
 
 /**
@@ -104,7 +126,7 @@ export function createApp({
   sharedState = createSharedState(undefined, logger),
   plugins = [],
   responseCacheTtlSeconds = DEFAULT_RESPONSE_CACHE_TTL_SECONDS,
-  metrics = { token: undefined },
+  metrics = { token: undefined, allowLocal: true },
   live = createLiveHub(sharedState, limits.maxStreamsPerCaller),
   tracing = null,
 }: AppOptions) {
@@ -123,6 +145,18 @@ export function createApp({
     : undefined;
   const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold, statsViews };
   const rateLimiter = createRateLimiter(limits, sharedState, logger);
+  const clientOf = clientResolver(limits.trustProxy, limits.proxyHeader);
+  const metricsPlugin = metrics
+    ? useMetrics({
+        token: metrics.token,
+        allowLocal: metrics.allowLocal,
+        clientOf,
+        db,
+        operationNames: knownOperationNames(),
+        openSubscriptions: live.openStreams,
+        sharedState: () => sharedState.status(),
+      })
+    : null;
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -176,7 +210,7 @@ export function createApp({
       ...(tracing ? [tracing] : []),
       useGraphiQLAssets(),
       useEmbedAssets(),
-      useCaller(deps, logger, limits.trustProxy),
+      useCaller(deps, logger, clientOf),
       useExplainedUnsupportedMediaType(),
       usePersistedOperations({
         getPersistedOperation: (hash) => PERSISTED_OPERATIONS[hash] ?? null,
@@ -220,25 +254,16 @@ export function createApp({
       useLiveEvents(live),
       useDeadline(limits.requestTimeoutMs),
       useErrorMasking(logger),
-      useReports({ context: deps, limiter: rateLimiter, limits, logger, live, reads }),
+      useReports({ context: deps, limiter: rateLimiter, limits, logger, live, reads, clientOf }),
       useReadiness(db.sql, sharedState),
-      ...(metrics
-        ? [
-            useMetrics({
-              token: metrics.token,
-              allowLocal: true,
-              trustProxy: limits.trustProxy,
-              db,
-              openSubscriptions: live.openStreams,
-              sharedState: () => sharedState.status(),
-            }),
-          ]
-        : []),
+      ...(metricsPlugin ? [metricsPlugin] : []),
       ...plugins,
       useHttpCaching(responseCacheTtlSeconds ?? 60, rateLimiter),
       // Last, so that it compresses the response every other plugin has finished.
       useCompression(),
     ],
   });
-  return yoga;
+  /** The metrics text for a listener of its own (METRICS_PORT); null when metrics are off. */
+  const scrapeMetrics = metricsPlugin ? metricsPlugin.scrape : null;
+  return Object.assign(yoga, { scrapeMetrics });
 }

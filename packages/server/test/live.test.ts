@@ -19,7 +19,7 @@ const DECIDE = `mutation($input: DecideApplicationInput!) { decideApplication(in
 beforeAll(async () => {
   api = await testApi({
     limits: { ...DEFAULT_LIMITS, maxStreamsPerCaller: MAX_STREAMS },
-    metrics: { token: undefined },
+    metrics: { token: undefined, allowLocal: true },
   });
   ({ url, close: closeServer } = await serveOnLocalPort(api.app));
   const [row] = await api.db.sql.query<{ code: string; capacity: number }>(

@@ -7,6 +7,8 @@ import { type MetricsPlugin, useMetrics } from '../src/plugins/metrics.ts';
 import { serveOnLocalPort, type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 
+const METRICS_TOKEN = 'a-metrics-token-of-32-characters-at-least';
+
 // The text exposition format, line by line: comments, samples with optional labels, and empty
 // lines (which the format ignores; prom-client puts one between metric families).
 const METRIC_NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
@@ -93,7 +95,7 @@ describe(`metrics (${testDbKind()})`, () => {
   };
 
   beforeAll(async () => {
-    metrics = useMetrics({ allowLocal: true });
+    metrics = useMetrics({ allowLocal: true, operationNames: ['HubCodes', 'Broken'] });
     // The test's own metrics plugin serves /metrics (the app's default one is left out).
     api = await testApi({ plugins: [metrics], metrics: null });
     metrics.attachDatabase(api.db);
@@ -189,20 +191,19 @@ describe(`metrics (${testDbKind()})`, () => {
     ).toBe(1);
   });
 
-  it('bounds operation names: a name of another shape is "other"', async () => {
+  it('records only known operation names: 250 invented names are "other", and a known one still counts', async () => {
     const before = await scrape();
-    await api.app.fetch('http://localhost/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ __typename }', operationName: 'x'.repeat(65) }),
-    });
+    for (let i = 0; i < 250; i++) await post(api, `query Invented${i} { __typename }`);
     await post(api, '{ __typename }');
+    await post(api, HUB_CODES, {}, freshHubCodes());
     const after = await scrape();
     const delta = (l: Record<string, string>) =>
       sample(after, 'mathshubs_graphql_requests_total', l) -
       sample(before, 'mathshubs_graphql_requests_total', l);
-    expect(delta({ operation: 'other', outcome: 'error' })).toBe(1);
+    expect(delta({ operation: 'other', outcome: 'ok' })).toBe(250);
     expect(delta({ operation: 'anonymous', outcome: 'ok' })).toBe(1);
+    expect(delta({ operation: 'HubCodes', outcome: 'ok' })).toBe(1);
+    expect([...after.keys()].some((k) => k.includes('Invented'))).toBe(false);
   });
 
   it('reports the pool (PGlite: one connection) and the open subscriptions', async () => {
@@ -219,6 +220,19 @@ describe(`metrics (${testDbKind()})`, () => {
       expect(sample(samples, 'mathshubs_db_pool_connections', { state: 'total' })).toBeGreaterThanOrEqual(1);
   });
 
+  it.each([
+    ['X-Forwarded-For naming this host', { 'x-forwarded-for': '127.0.0.1' }],
+    ['X-Forwarded-For naming another', { 'x-forwarded-for': '203.0.113.9, ::1' }],
+    ['an empty X-Forwarded-For entry', { 'x-forwarded-for': '203.0.113.9, ' }],
+    ['Forwarded', { forwarded: 'for=127.0.0.1' }],
+    ['X-Real-IP', { 'x-real-ip': '127.0.0.1' }],
+    ['Via', { via: '1.1 proxy' }],
+  ])('refuses a scrape that came through a proxy on this host (%s)', async (_name, headers) => {
+    const { response, text } = await scrapeLocally(api.app, headers);
+    expect(response.status).toBe(403);
+    expect(text).toMatch(/METRICS_TOKEN/);
+  });
+
   it('refuses a scrape from elsewhere when no token is set, saying to set METRICS_TOKEN', async () => {
     const response = await api.app.fetch('http://localhost/metrics'); // no peer address: not local
     expect(response.status).toBe(403);
@@ -230,18 +244,22 @@ describe(`metrics of rate limits and the response cache (${testDbKind()})`, () =
   let api: TestApi;
   const limits: Limits = {
     ...DEFAULT_LIMITS,
-    trustProxy: true,
+    trustProxy: { kind: 'hops', hops: 1 },
     cost: { anonymous: 100, key: 1_000 },
     rate: {
       windowSeconds: 60,
       budgets: { ANONYMOUS: 20, HUB_STAFF: 200, ANALYST: 200, NATIONAL_ADMIN: 200 },
     },
   };
-  const metrics = useMetrics({ allowLocal: true, trustProxy: true, defaultMetrics: false });
+  const metrics = useMetrics({
+    token: METRICS_TOKEN,
+    allowLocal: false,
+    defaultMetrics: false,
+    operationNames: ['HubCodes', 'NineHubs'],
+  });
   const scrape = async () => {
-    // Behind a trusted proxy, the last X-Forwarded-For entry is the client.
     const response = await api.app.fetch('http://localhost/metrics', {
-      headers: { 'x-forwarded-for': '127.0.0.1' },
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
     });
     expect(response.status).toBe(200);
     return parse(await response.text());
@@ -257,7 +275,7 @@ describe(`metrics of rate limits and the response cache (${testDbKind()})`, () =
   });
 
   it('counts cache hits and misses, and each refusal over budget; scrapes are never charged', async () => {
-    const client = { 'x-forwarded-for': `2001:db8::${randomUUID().slice(0, 8)}` };
+    const client = { 'x-forwarded-for': `2001:db8:${randomUUID().slice(0, 4)}::1` };
     const before = await scrape();
     const statuses: number[] = [];
     // 20 points: 11 for a miss, 1 for a hit, then a query of 10 points that 8 cannot pay for.

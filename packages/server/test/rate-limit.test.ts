@@ -20,7 +20,7 @@ const QUERY = '{ hubs(first: 10) { nodes { code } } }'; // costs 1 + 10 + 0 = 11
 /** Small budgets so a test can spend them; each test uses its own client address. */
 const limits = (budget: number): Limits => ({
   ...DEFAULT_LIMITS,
-  trustProxy: true,
+  trustProxy: { kind: 'hops', hops: 1 },
   cost: { anonymous: 100, key: 1_000 },
   rate: {
     windowSeconds: 60,
@@ -29,7 +29,8 @@ const limits = (budget: number): Limits => ({
 });
 
 /** A client address of its own (behind a trusted proxy, the last X-Forwarded-For entry counts). */
-const freshAddress = () => `192.0.2.1, 2001:db8::${randomUUID().slice(0, 8)}`;
+/** A client of its own: an IPv6 client is counted by its /64, so each gets another network. */
+const freshAddress = () => `192.0.2.1, 2001:db8:${randomUUID().slice(0, 4)}:${randomUUID().slice(0, 4)}::1`;
 /** Each run keeps its budgets apart from other runs' in the shared Redis. */
 const namespace = () => `test-${randomUUID()}`;
 
@@ -199,7 +200,11 @@ describe.runIf(SHARED_REDIS)('Redis going away and coming back (a private redis-
     port = await sparePort();
     await start();
     shared = createSharedState(`redis://127.0.0.1:${port}`, createLogger('silent'), namespace());
-    api = await testApi({ limits: limits(50), sharedState: shared, metrics: { token: METRICS_TOKEN } });
+    api = await testApi({
+      limits: limits(50),
+      sharedState: shared,
+      metrics: { token: METRICS_TOKEN, allowLocal: false },
+    });
     expect(await until(() => shared.status().healthy)).toBe(true);
   });
   const sharedStateGauge = async () => {

@@ -33,7 +33,7 @@ function cacheTests(name: string, sharedState: () => ReturnType<typeof createSha
         responseCacheTtlSeconds: 600,
         limits: {
           ...DEFAULT_LIMITS,
-          trustProxy: true,
+          trustProxy: { kind: 'hops', hops: 1 },
           rate: {
             windowSeconds: 60,
             budgets: { ANONYMOUS: 5_000, HUB_STAFF: 100_000, ANALYST: 100_000, NATIONAL_ADMIN: 1_000_000 },

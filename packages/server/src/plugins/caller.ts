@@ -5,10 +5,11 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Viewer } from '@maths-hubs/schema';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
+import type { ClientResolver } from '../client-address.ts';
 import { type ContextDeps, resolveViewer } from '../context.ts';
 import type { Logger } from '../logger.ts';
 import { publicError } from './errors.ts';
-import { clientAddress, type RequestState, requestState, setRequestState } from './request-state.ts';
+import { type RequestState, requestState, setRequestState } from './request-state.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -24,13 +25,15 @@ export function requestIdOf(request: Request): string {
 }
 
 /** The state of a request, created on first sight (any route: GraphQL, CSV, health). */
-export function stateOf(request: Request, serverContext: unknown, trustProxy: boolean): RequestState {
+export function stateOf(request: Request, serverContext: unknown, clientOf: ClientResolver): RequestState {
   let state = requestState(request);
   if (!state) {
+    const client = clientOf(request, serverContext);
     state = {
       requestId: requestIdOf(request),
       viewer: undefined,
-      caller: `ip:${clientAddress(request, serverContext, trustProxy)}`,
+      caller: `ip:${client.key}`,
+      client,
       cost: undefined,
       budget: undefined,
     };
@@ -46,13 +49,13 @@ export function identifyCaller(state: RequestState, viewer: Viewer): void {
   else if (viewer.role !== 'ANONYMOUS') state.caller = 'admin-env';
 }
 
-export function useCaller(deps: ContextDeps, logger: Logger, trustProxy: boolean): Plugin<Context> {
+export function useCaller(deps: ContextDeps, logger: Logger, clientOf: ClientResolver): Plugin<Context> {
   return {
     onRequest({ request, serverContext }) {
-      stateOf(request, serverContext, trustProxy);
+      stateOf(request, serverContext, clientOf);
     },
     async onParams({ request, context, setResult }) {
-      const state = stateOf(request, context, trustProxy);
+      const state = stateOf(request, context, clientOf);
       try {
         identifyCaller(state, await resolveViewer(request.headers.get('authorization'), deps));
       } catch (error) {

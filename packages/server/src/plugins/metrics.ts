@@ -14,7 +14,9 @@
 //     (prom-client's default metrics).
 //
 // Who may scrape: with a token, only "Authorization: Bearer <token>"; without one, only this host
-// (the client address as the rate limiter sees it), and only when `allowLocal`. /metrics is not
+// (a loopback peer and no forwarding header: a proxy on this host is not "this host"), and only
+// when `allowLocal`. Operation labels come from a fixed set of names (the SDK's), so that clients
+// cannot use the label values up. /metrics is not
 // GraphQL: it is neither counted as a request nor charged to a rate budget.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import cluster from 'node:cluster';
@@ -24,9 +26,10 @@ import type { Context } from '@maths-hubs/schema';
 import { getOperationAST } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { type ClientResolver, clientResolver, isLocal } from '../client-address.ts';
 import { clusterMetrics } from '../cluster.ts';
 import type { Database } from '../db.ts';
-import { clientAddress, requestState } from './request-state.ts';
+import { requestState } from './request-state.ts';
 
 /** The pool figures node-postgres keeps (`pg.Pool`). */
 export interface PoolStats {
@@ -43,8 +46,8 @@ export interface MetricsOptions {
   token?: string | undefined;
   /** Without a token: whether requests from this host (127.0.0.1, ::1) may scrape. */
   allowLocal: boolean;
-  /** Take the client address from X-Forwarded-For, as the rate limiter does (limits.trustProxy). */
-  trustProxy?: boolean;
+  /** Who the client is (client-address.ts); the TCP peer when not given. */
+  clientOf?: ClientResolver;
   /** The database: statements per request from its query hook, pool figures on each scrape. */
   db?: MetricsDatabase;
   /** Default "/metrics". */
@@ -53,8 +56,8 @@ export interface MetricsOptions {
   graphqlEndpoint?: string;
   /** prom-client's default metrics (process memory and CPU, heap, event loop, GC); default true. */
   defaultMetrics?: boolean;
-  /** The most distinct operation names kept as labels (default 200); new names beyond it are "other". */
-  maxOperationNames?: number;
+  /** Operation names recorded as themselves (the SDK's and the server's own); any other is "other". */
+  operationNames?: Iterable<string>;
   /**
    * Subscriptions open now, read at each scrape (e.g. the live hub's `openStreams`). Without it,
    * the gauge moves by `subscriptionOpened()` / `subscriptionClosed()`.
@@ -68,14 +71,14 @@ export type Outcome = 'ok' | 'error' | 'refused';
 
 export interface MetricsPlugin extends Plugin<Context> {
   registry: Registry;
+  /** The exposition text, as GET /metrics answers it (for a listener of its own: METRICS_PORT). */
+  scrape(): Promise<string>;
   /** Starts counting statements per request from this database and reporting its pool. */
   attachDatabase(db: MetricsDatabase): void;
   subscriptionOpened(): void;
   subscriptionClosed(): void;
 }
 
-/** An operation name as a label: bounded by shape and by number (names come from clients). */
-const OPERATION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 /** Refused before execution: over a rate budget, too complex, or a key that was not accepted. */
 const REFUSAL_CODES = new Set(['RATE_LIMITED', 'QUERY_TOO_COMPLEX', 'UNAUTHENTICATED']);
@@ -105,9 +108,6 @@ interface RequestRecord {
   errorCodes: string[];
 }
 
-const isLocalAddress = (address: string) =>
-  address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address) || /^::ffff:127\.\d+\.\d+\.\d+$/i.test(address);
-
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 function codeOf(error: { extensions?: Record<string, unknown> }): string {
@@ -119,7 +119,8 @@ function codeOf(error: { extensions?: Record<string, unknown> }): string {
 export function useMetrics(options: MetricsOptions): MetricsPlugin {
   const endpoint = options.endpoint ?? '/metrics';
   const graphqlEndpoint = options.graphqlEndpoint ?? '/graphql';
-  const maxOperationNames = options.maxOperationNames ?? 200;
+  const knownNames = new Set(options.operationNames ?? []);
+  const clientOf = options.clientOf ?? clientResolver({ kind: 'none' });
   const tokenDigest = options.token ? digest(options.token) : null;
   const registry = new Registry();
   if (cluster.isWorker) {
@@ -219,14 +220,9 @@ export function useMetrics(options: MetricsOptions): MetricsPlugin {
   };
   if (options.db) attachDatabase(options.db);
 
-  const operationNames = new Set<string>();
   const operationLabel = (name: string | null | undefined): string => {
     if (!name) return 'anonymous';
-    if (!OPERATION_NAME.test(name)) return 'other';
-    if (operationNames.has(name)) return name;
-    if (operationNames.size >= maxOperationNames) return 'other';
-    operationNames.add(name);
-    return name;
+    return knownNames.has(name) ? name : 'other';
   };
 
   function finish(record: RequestRecord, pathname: string, method: string) {
@@ -252,11 +248,7 @@ export function useMetrics(options: MetricsOptions): MetricsPlugin {
       if (match && timingSafeEqual(digest(match[1]!), tokenDigest)) return { status: 200 };
       return { status: 401, message: 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>".\n' };
     }
-    if (
-      options.allowLocal &&
-      isLocalAddress(clientAddress(request, serverContext, options.trustProxy ?? false))
-    )
-      return { status: 200 };
+    if (options.allowLocal && isLocal(clientOf(request, serverContext))) return { status: 200 };
     return {
       status: 403,
       message: options.allowLocal
@@ -265,8 +257,12 @@ export function useMetrics(options: MetricsOptions): MetricsPlugin {
     };
   }
 
+  // In a cluster, every worker's figures added up (cluster.ts), whichever worker is scraped.
+  const scrape = () => (cluster.isWorker ? clusterMetrics() : registry.metrics());
+
   return {
     registry,
+    scrape,
     attachDatabase,
     subscriptionOpened: () => subscriptions.inc(),
     subscriptionClosed: () => subscriptions.dec(),
@@ -306,8 +302,7 @@ export function useMetrics(options: MetricsOptions): MetricsPlugin {
         );
         return;
       }
-      // In a cluster, every worker's figures added up (cluster.ts), whichever worker is scraped.
-      const text = cluster.isWorker ? await clusterMetrics() : await registry.metrics();
+      const text = await scrape();
       endResponse(
         new fetchAPI.Response(request.method === 'HEAD' ? null : text, {
           status: 200,

@@ -2,14 +2,17 @@
 // the operation costs, what was charged. Keyed by the Request, so it is gone with it.
 import type { CohortChange, Viewer } from '@maths-hubs/schema';
 import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import type { ClientIdentity } from '../client-address.ts';
 import type { BudgetResult } from '../shared-state.ts';
 
 export interface RequestState {
   requestId: string;
   /** The caller, resolved from the API key before the document is even parsed. */
   viewer: Viewer | undefined;
-  /** The rate-limit key: "key:12", "admin-env" or "ip:203.0.113.7". */
+  /** The rate-limit key: "key:12", "admin-env" or "ip:203.0.113.7" (an IPv6 client: its /64). */
   caller: string;
+  /** The client's address (client-address.ts), for budgets without a key, stream caps and logs. */
+  client: ClientIdentity;
   /** This operation's cost, once computed; the most one operation may cost this caller. */
   cost: { requested: number; limit: number } | undefined;
   /** The caller's budget after this request was charged. */
@@ -32,20 +35,6 @@ export function requestState(request: Request): RequestState | undefined {
 
 export function setRequestState(request: Request, state: RequestState): void {
   states.set(request, state);
-}
-
-interface NodeServerContext {
-  req?: { socket?: { remoteAddress?: string } };
-}
-
-/** The client's address: the TCP peer, or the last X-Forwarded-For entry behind a trusted proxy. */
-export function clientAddress(request: Request, serverContext: unknown, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for');
-    const last = forwarded?.split(',').at(-1)?.trim();
-    if (last) return last;
-  }
-  return (serverContext as NodeServerContext | undefined)?.req?.socket?.remoteAddress ?? 'unknown';
 }
 
 /** What an onExecute or onSubscribe hook receives and may answer with: checks run on both. */

@@ -72,23 +72,30 @@ describe('configuration', () => {
       operations: 'any',
       cost: { anonymous: 5_000, key: 50_000 },
       maxBodyBytes: 100_000,
-      trustProxy: false,
+      trustProxy: { kind: 'none' },
+      proxyHeader: 'x-forwarded-for',
       rate: { windowSeconds: 60, budgets: { ANONYMOUS: 20_000, NATIONAL_ADMIN: 1_000_000 } },
     });
     const custom = loadConfig({
       OPERATIONS: 'persisted',
       RATE_LIMIT: 'off',
       COST_LIMIT_ANONYMOUS: '800',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '10.0.0.0/8, loopback',
+      PROXY_HEADER: 'forwarded',
       MAX_BODY_BYTES: '20000',
     }).limits;
     expect(custom).toMatchObject({
       operations: 'persisted',
       rate: null,
-      trustProxy: true,
+      trustProxy: { kind: 'addresses', addresses: ['10.0.0.0/8', 'loopback'] },
+      proxyHeader: 'forwarded',
       maxBodyBytes: 20_000,
     });
     expect(custom.cost.anonymous).toBe(800);
+    expect(loadConfig({ TRUST_PROXY: '2' }).limits.trustProxy).toEqual({ kind: 'hops', hops: 2 });
+    // A hop count believes any peer: the start-up log says to list the proxies instead.
+    expect(loadConfig({ TRUST_PROXY: '2' }).notices.join()).toMatch(/list the proxies' addresses/);
+    expect(problems({ TRUST_PROXY: 'the-lb' })[0]).toMatch(/^TRUST_PROXY must be a number of proxy hops/);
     expect(loadConfig({}).responseCacheTtlSeconds).toBe(60);
     expect(loadConfig({ RESPONSE_CACHE: 'off' }).responseCacheTtlSeconds).toBeNull();
     expect(loadConfig({ RESPONSE_CACHE_TTL_SECONDS: '5' }).responseCacheTtlSeconds).toBe(5);
@@ -123,8 +130,21 @@ describe('configuration', () => {
     expect(fleet.workers).toBe(4);
     expect(fleet.database).toMatchObject({ kind: 'postgres', replicaUrl: 'postgres://replica/maths' });
     expect(fleet.limits.maxStreamsPerCaller).toBe(2);
-    expect(fleet.metrics).toEqual({ token: 'm'.repeat(32) });
+    expect(fleet.metrics).toEqual({ token: 'm'.repeat(32), allowLocal: true, port: undefined });
     expect(loadConfig({ METRICS: 'off' }).metrics).toBeNull();
+    // Production: "this machine" is not enough, since a proxy on it makes every request local.
+    const production = loadConfig({ NODE_ENV: 'production' });
+    expect(production.metrics).toBeNull();
+    expect(production.notices.join()).toMatch(/\/metrics is off: .*METRICS_TOKEN.*METRICS_PORT/);
+    expect(loadConfig({ NODE_ENV: 'production', METRICS_PORT: '9464' }).metrics).toEqual({
+      token: undefined,
+      allowLocal: false,
+      port: 9464,
+    });
+    expect(loadConfig({ NODE_ENV: 'production', METRICS_TOKEN: 'm'.repeat(32) }).metrics).toMatchObject({
+      allowLocal: false,
+    });
+    expect(problems({ METRICS_PORT: '4000' })[0]).toMatch(/METRICS_PORT must differ from PORT/);
     expect(loadConfig({}).workers).toBe(1);
     expect(problems({ WEB_CONCURRENCY: '2' })[0]).toMatch(/needs DATABASE_URL/);
     expect(problems({ DATABASE_REPLICA_URL: 'postgres://replica/maths' })[0]).toMatch(/needs DATABASE_URL/);
