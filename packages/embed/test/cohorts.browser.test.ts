@@ -29,6 +29,18 @@ describeInBrowser('<maths-hub-cohorts> in Chromium', () => {
   const cards = (page: Awaited<ReturnType<BrowserSetup['newPage']>>) =>
     page.locator('maths-hub-cohorts li[part="cohort"]');
 
+  /** The page's console warnings, as they come. */
+  const warningsOf = (page: Awaited<ReturnType<BrowserSetup['newPage']>>) => {
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    return warnings;
+  };
+  /** The warnings that name an attribute and a scheme. */
+  const about = (warnings: string[], attribute: string, scheme: string) =>
+    warnings.filter((w) => w.includes(`the ${attribute} attribute`) && w.includes(scheme));
+
   it('serves the module to any origin, and refuses writes to it', async () => {
     const response = await fetch(`${setup.apiOrigin}/embed/maths-hubs.js`, {
       headers: { origin: setup.hostOrigin },
@@ -150,9 +162,95 @@ describeInBrowser('<maths-hub-cohorts> in Chromium', () => {
       return { href: active?.getAttribute('href'), text: active?.textContent };
     });
     expect(focused).toEqual({
-      href: `/apply?cohort=${encodeURIComponent(recruiting[0]!.code)}`,
+      // Resolved against the page: the link goes exactly where it was checked to go.
+      href: `${setup.hostOrigin}/apply?cohort=${encodeURIComponent(recruiting[0]!.code)}`,
       text: `Apply for ${recruiting[0]!.name}`,
     });
+    await page.context().close();
+  });
+
+  it('renders no link for a javascript: or data: apply-href, and clicking where Apply would be runs nothing', async () => {
+    const page = await setup.newPage();
+    const warnings = warningsOf(page);
+    // Spellings a browser still runs: any case, a leading space, a tab inside the scheme.
+    const hrefs = [
+      'javascript:window.ran=(window.ran||0)+1//{code}',
+      ' JavaScript:window.ran=(window.ran||0)+1//{code}',
+      'java&#9;script:window.ran=(window.ran||0)+1//{code}',
+      'data:text/html,<script>opener.ran=1</script>{code}',
+    ];
+    const body = hrefs
+      .map((href) => `<maths-hub-cohorts hub="WM1" apply-href="${href}"></maths-hub-cohorts>`)
+      .join('\n');
+    await page.goto(setup.hostPage('/script-href', embeddingPage(setup.apiOrigin, body)));
+    await expect.poll(() => cards(page).count()).toBe(recruiting.length * hrefs.length);
+
+    // Where Apply would be (the first card's last line), by mouse and by keyboard.
+    const card = (await cards(page).first().boundingBox())!;
+    await page.mouse.click(card.x + 24, card.y + card.height - 22);
+    await page.locator('h1').click();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300); // a javascript: link runs in a task after the click
+    expect(await page.evaluate(() => (window as unknown as { ran?: number }).ran)).toBeUndefined();
+    expect(page.url()).toBe(`${setup.hostOrigin}/script-href`);
+
+    expect(await page.locator('maths-hub-cohorts a').count()).toBe(0);
+    expect(await page.locator('maths-hub-cohorts [part="apply-link"]').count()).toBe(0);
+    // The host page's author is told why: the attribute and the scheme, once each, not once per cohort.
+    expect(about(warnings, 'apply-href', 'javascript:')).toHaveLength(1);
+    expect(about(warnings, 'apply-href', 'data:')).toHaveLength(1);
+    expect(page.errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('links Apply to http:, https: and relative apply-hrefs, resolved against the page', async () => {
+    const page = await setup.newPage();
+    const warnings = warningsOf(page);
+    const hrefs = {
+      https: 'https://hub.example/apply?cohort={code}',
+      http: 'http://hub.example/apply/{code}',
+      relative: 'apply?cohort={code}',
+      rooted: '/forms/apply#{code}',
+    };
+    const body = Object.entries(hrefs)
+      .map(
+        ([id, href]) => `<maths-hub-cohorts id="${id}" hub="WM1" apply-href="${href}"></maths-hub-cohorts>`,
+      )
+      .join('\n');
+    const url = setup.hostPage('/hubs/wm1/cohorts', embeddingPage(setup.apiOrigin, body));
+    await page.goto(url);
+    await expect.poll(() => cards(page).count()).toBe(recruiting.length * 4);
+    const code = encodeURIComponent(recruiting[0]!.code);
+    for (const [id, href] of Object.entries(hrefs)) {
+      const link = page.locator(`#${id} li[part="cohort"]`).first().locator('a[part="apply-link"]');
+      expect(await link.evaluate((a) => (a as HTMLAnchorElement).href), id).toBe(
+        new URL(href.replace('{code}', code), url).href,
+      );
+    }
+    // A click follows the link.
+    const link = page.locator('#rooted li[part="cohort"]').first().locator('a[part="apply-link"]');
+    await link.click();
+    await page.waitForURL(`${setup.hostOrigin}/forms/apply#${code}`);
+    expect(warnings).toEqual([]);
+    await page.context().close();
+  });
+
+  it('ignores a javascript: api attribute, with a warning, and uses the script’s origin', async () => {
+    const page = await setup.newPage();
+    const warnings = warningsOf(page);
+    await page.goto(
+      setup.hostPage(
+        '/script-api',
+        embeddingPage(
+          setup.apiOrigin,
+          '<maths-hub-cohorts hub="WM1" api="javascript:alert(1)"></maths-hub-cohorts>',
+        ),
+      ),
+    );
+    await expect.poll(() => cards(page).count()).toBe(recruiting.length);
+    expect(about(warnings, 'api', 'javascript:')).toHaveLength(1);
+    expect(page.errors).toEqual([]);
     await page.context().close();
   });
 

@@ -395,6 +395,82 @@ describeInBrowser('the example dashboard in Chromium', () => {
     await p.context().close();
   });
 
+  it('sends a key to another origin only once that origin is confirmed on the page, on every load', async () => {
+    // The same API under another name: localhost is another origin than 127.0.0.1.
+    const other = setup.apiOrigin.replace('127.0.0.1', 'localhost');
+    expect(other).not.toBe(setup.apiOrigin);
+    const p = await setup.newPage();
+    p.on('dialog', (dialog) => {
+      p.errors.push(`a ${dialog.type()} dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    // The Authorization header of every request the page makes to the other API.
+    let sent: Promise<string | null>[] = [];
+    p.on('request', (request) => {
+      if (request.url().startsWith(`${other}/graphql`) && request.method() !== 'OPTIONS')
+        sent.push(request.allHeaders().then((headers) => headers.authorization ?? null));
+    });
+    const authorizations = async () => {
+      const all = await Promise.all(sent);
+      sent = [];
+      return all;
+    };
+    const bearer = `Bearer ${setup.api.keys.analyst}`;
+    const confirm = () => p.getByLabel(`Send my key to ${other}`, { exact: true });
+
+    await p.goto(`${setup.apiOrigin}/examples/dashboard?api=${encodeURIComponent(other)}`);
+    await p.getByLabel('API key', { exact: true }).fill(setup.api.keys.analyst);
+    await p.getByLabel('Remember for this tab', { exact: true }).check();
+    await p.getByRole('button', { name: 'Load statistics' }).click();
+    await settled(p);
+    // Not confirmed: every request went without the key, and the page says so.
+    const anonymous = await authorizations();
+    expect(anonymous.length).toBeGreaterThan(0);
+    expect(anonymous).toEqual(anonymous.map(() => null));
+    expect(await p.locator('#status').textContent()).toMatch(/Your key was not sent/);
+    expect(await confirm().isChecked()).toBe(false);
+
+    // Confirmed from the keyboard: the statistics load again, with the key.
+    await confirm().focus();
+    await p.keyboard.press('Space');
+    expect(await confirm().isChecked()).toBe(true);
+    await expect.poll(async () => (sent.length > 0 ? (await Promise.all(sent)).at(-1) : null)).toBe(bearer);
+    await settled(p);
+    expect(await p.locator('#status').textContent()).not.toMatch(/not sent/);
+    expect(await authorizations()).toContain(bearer);
+    expect(await setup.axe(p)).toEqual([]);
+
+    // A filter reloads with the key while the box is ticked.
+    await p.getByLabel('Group by', { exact: true }).selectOption('HUB');
+    await settled(p);
+    expect(await authorizations()).toEqual([bearer]);
+
+    // A new load asks again: the key is remembered, the confirmation is not.
+    await p.reload();
+    await settled(p);
+    expect(await p.getByLabel('API key', { exact: true }).inputValue()).toBe(setup.api.keys.analyst);
+    expect(await confirm().isChecked()).toBe(false);
+    const afterReload = await authorizations();
+    expect(afterReload.length).toBeGreaterThan(0);
+    expect(afterReload).toEqual(afterReload.map(() => null));
+    expect(await p.locator('#status').textContent()).toMatch(/Your key was not sent/);
+
+    // Unticking stops the key at once: what is shown loads again without it, and so does what follows.
+    await confirm().check();
+    await expect.poll(async () => (await Promise.all(sent)).includes(bearer)).toBe(true);
+    await settled(p);
+    await authorizations();
+    await confirm().uncheck();
+    await settled(p);
+    await p.getByLabel('Group by', { exact: true }).selectOption('REGION');
+    await settled(p);
+    const unticked = await authorizations();
+    expect(unticked.length).toBeGreaterThan(1);
+    expect(unticked).toEqual(unticked.map(() => null));
+    expect(p.errors).toEqual([]);
+    await p.context().close();
+  });
+
   it('says so in words when the key is bad, and does not keep it', async () => {
     const p = await setup.newPage();
     await p.goto(`${setup.apiOrigin}/examples/dashboard`);

@@ -28,8 +28,8 @@ export const endpointFrom = (location: Location): string =>
 
 export type Api = ReturnType<typeof createBaseClient>;
 
-/** A client sending the key as `Authorization: Bearer …`; one retry after a 429 or 503. */
-export function createApi(url: string, apiKey: string): Api {
+/** A client sending the key, if given, as `Authorization: Bearer …`; one retry after a 429 or 503. */
+export function createApi(url: string, apiKey?: string): Api {
   return createBaseClient({ url, apiKey, retries: 1 });
 }
 

@@ -3,6 +3,7 @@
 // downloads the table as CSV. The page's controls are in index.html; data.ts talks to the API
 // (only through @maths-hubs/sdk) and render.ts draws.
 
+import { failureKind } from '../api.ts';
 import { h } from '../dom.ts';
 import {
   type Api,
@@ -29,6 +30,10 @@ const el = {
   apiUrl: $<HTMLElement>('api-url'),
   keyForm: $<HTMLFormElement>('key-form'),
   key: $<HTMLInputElement>('api-key'),
+  sendKeyField: $<HTMLDivElement>('send-key-field'),
+  sendKey: $<HTMLInputElement>('send-key'),
+  sendKeyOrigin: $<HTMLElement>('send-key-origin'),
+  sendKeyNote: $<HTMLElement>('send-key-note'),
   remember: $<HTMLInputElement>('remember'),
   load: $<HTMLButtonElement>('load'),
   forget: $<HTMLButtonElement>('forget'),
@@ -49,9 +54,17 @@ const el = {
 };
 
 const apiUrl = endpointFrom(window.location);
+const apiOrigin = new URL(apiUrl).origin;
+/**
+ * An API on another origin (`?api=`, which a link can set) gets the key only while the analyst has
+ * ticked "Send my key to <origin>" on this page; the tick is never stored, so every load asks again.
+ */
+const elsewhere = apiOrigin !== window.location.origin;
 const STORAGE_KEY = 'maths-hubs-dashboard:api-key';
 
 let api: Api | null = null;
+/** Whether `api` (or the one being checked) sends the key; without it, it is anonymous. */
+let keySent = false;
 let options: Options | null = null;
 let table: Table | null = null;
 /** Aborts the request in flight when a newer one starts. */
@@ -88,8 +101,19 @@ function say(message: string) {
 }
 
 function fail(error: unknown) {
-  el.error.textContent = describeError(error, apiUrl);
+  const kind = failureKind(error);
+  el.error.textContent =
+    !keySent && (kind === 'unauthenticated' || kind === 'forbidden')
+      ? `Your key was not sent, and ${apiOrigin} does not give these statistics without one: tick “Send my key to ${apiOrigin}” to send it.`
+      : describeError(error, apiUrl);
   say('');
+}
+
+/** Says beside the box where the key goes, as it stands. */
+function showKeyChoice() {
+  el.sendKeyNote.textContent = el.sendKey.checked
+    ? `Your key goes to ${apiOrigin} with each request, until you untick this or leave the page.`
+    : 'Not ticked: requests go without your key, so you see only what anyone may see.';
 }
 
 const isAbort = (error: unknown) => (error as Error)?.name === 'AbortError';
@@ -153,15 +177,19 @@ function describeFilters(view: View): string {
 
 // ───────────── loading and drawing ─────────────
 
-/** Checks the key (keeping it for this tab if asked), fills the filters and shows the first view. */
+/**
+ * Checks the key (keeping it for this tab if asked), fills the filters and shows the first view.
+ * For an API on another origin, the key is sent only if confirmed on the page; else it loads anonymously.
+ */
 async function connect(key: string, remember: boolean) {
   const signal = nextRequest();
+  keySent = !elsewhere || el.sendKey.checked;
   el.error.textContent = '';
   el.dashboard.setAttribute('aria-busy', 'true');
-  say('Checking your key…');
+  say(keySent ? 'Checking your key…' : 'Loading without your key…');
   el.load.disabled = true;
   try {
-    const client = createApi(apiUrl, key);
+    const client = createApi(apiUrl, keySent ? key : undefined);
     const loaded = await loadOptions(client, signal);
     api = client;
     options = loaded;
@@ -224,7 +252,8 @@ function draw() {
   );
   say(
     `Showing ${table.rows.length} ${grouping.plural} (${filters}).` +
-      (suppressed ? ` ${suppressed} ${measure.label.toLowerCase()} figures are suppressed.` : ''),
+      (suppressed ? ` ${suppressed} ${measure.label.toLowerCase()} figures are suppressed.` : '') +
+      (keySent ? '' : ` Your key was not sent to ${apiOrigin}, so these are the figures anyone may see.`),
   );
 }
 
@@ -233,6 +262,7 @@ function downloadCsv() {
   // A byte-order mark, so that spreadsheets read names as UTF-8.
   const blob = new Blob(['\uFEFF', toCsv(table)], { type: 'text/csv;charset=utf-8' });
   const url = URL.createObjectURL(blob);
+  // A blob: URL of our own making, not one from the page or the API: no http(s) check applies.
   const link = h('a', { href: url, download: csvFileName(table.view), hidden: true });
   document.body.append(link);
   link.click();
@@ -244,10 +274,24 @@ function downloadCsv() {
 // ───────────── wiring ─────────────
 
 el.apiUrl.textContent = apiUrl;
-if (new URL(apiUrl).origin !== window.location.origin) {
+if (elsewhere) {
   el.apiNote.classList.add('warning');
-  el.apiNote.append(' This is not the site this page came from: paste your key only if you trust it.');
+  el.apiNote.append(
+    ' This is not the site this page came from: your key is sent there only while you tick “Send my key to …” below.',
+  );
+  el.sendKeyOrigin.textContent = apiOrigin;
+  el.sendKeyField.hidden = false;
+  showKeyChoice();
 }
+
+el.sendKey.addEventListener('change', () => {
+  showKeyChoice();
+  // Nothing loaded or loading with the other choice goes on: it loads again with this one.
+  const going = api !== null || el.load.disabled;
+  inFlight?.abort();
+  api = null;
+  if (going) el.keyForm.requestSubmit();
+});
 
 el.keyForm.addEventListener('submit', (event) => {
   event.preventDefault();
@@ -273,6 +317,8 @@ el.forget.addEventListener('click', () => {
   table = null;
   el.key.value = '';
   el.remember.checked = false;
+  el.sendKey.checked = false;
+  showKeyChoice();
   el.dashboard.hidden = true;
   el.chart.replaceChildren();
   el.tableRegion.replaceChildren();

@@ -284,11 +284,12 @@ class FormView {
 
 /**
  * The element. Attributes: `cohort` (its code; required) and `api` (the API's origin, when not
- * the script's). Theme: the --mh-* custom properties of BASE_STYLES, and --mh-accent,
- * --mh-button-background, --mh-button-color, --mh-button-radius, --mh-input-background,
- * --mh-input-border-color, --mh-panel-background, --mh-success-color, --mh-max-width. Parts:
- * widget, cohort, heading, form, fieldset, legend, label, hint, input, checkbox, button, result,
- * results, count, error, error-summary, message, confirmation.
+ * the script's; http:, https: or relative, else ignored with a console warning). Theme: the --mh-*
+ * custom properties of BASE_STYLES, and --mh-accent, --mh-button-background, --mh-button-color,
+ * --mh-button-radius, --mh-input-background, --mh-input-border-color, --mh-panel-background,
+ * --mh-success-color, --mh-max-width. Parts: widget, cohort, heading, form, fieldset, legend,
+ * label, hint, input, checkbox, button, result, results, count, error, error-summary, message,
+ * confirmation.
  */
 export class MathsHubApply extends HTMLElement {
   static observedAttributes = ['cohort', 'api'];

@@ -2,7 +2,8 @@
 // remaining), kept live through the cohortUpdated subscription.
 //
 // Attributes: hub (required), api (the API's URL; default: this script's origin), apply-href
-// (a link for each cohort, with {code} replaced, e.g. "/apply?cohort={code}").
+// (a link for each cohort, with {code} replaced, e.g. "/apply?cohort={code}"). URLs must be
+// http:, https: or relative: any other (javascript: above all) is ignored, with a console warning.
 // Parts: list, cohort, name, details, places, apply-link, empty, message.
 import {
   CohortUpdatedDocument,
@@ -11,7 +12,7 @@ import {
   subscribe,
 } from '@maths-hubs/sdk';
 import { h } from '../dom.ts';
-import { attachShadowWithStyles, clientFor, describeFailure, formatDate } from './shared.ts';
+import { attachShadowWithStyles, clientFor, describeFailure, formatDate, safeUrl } from './shared.ts';
 
 type Cohort = RecruitingCohortsQuery['cohorts']['nodes'][number];
 
@@ -145,7 +146,11 @@ export class MathsHubCohorts extends HTMLElement {
   }
 
   #card(cohort: Cohort): HTMLLIElement {
-    const applyHref = this.getAttribute('apply-href');
+    // Checked with the code in place: the whole URL is what the link would follow.
+    const applyHref = safeUrl(
+      this.getAttribute('apply-href')?.replaceAll('{code}', encodeURIComponent(cohort.code)),
+      'apply-href',
+    );
     return h(
       'li',
       { part: 'cohort', 'data-code': cohort.code },
@@ -165,7 +170,7 @@ export class MathsHubCohorts extends HTMLElement {
       applyHref &&
         h(
           'a',
-          { part: 'apply-link', href: applyHref.replaceAll('{code}', encodeURIComponent(cohort.code)) },
+          { part: 'apply-link', href: applyHref },
           'Apply',
           h('span', { class: 'visually-hidden' }, ` for ${cohort.name}`),
         ),

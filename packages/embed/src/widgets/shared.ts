@@ -1,17 +1,48 @@
-// What both widgets share: where the API is, one client per API, readable failure messages and the
-// theme's defaults. (The DOM builder `h` is ../dom.ts, shared with the dashboard.)
+// What both widgets share: URLs taken from attributes, where the API is, one client per API,
+// readable failure messages and the theme's defaults. (The DOM builder `h` is ../dom.ts, shared
+// with the dashboard.)
 import { createBaseClient } from '@maths-hubs/sdk';
 import { failureKind, graphqlEndpoint } from '../api.ts';
 
 /** Where this script was loaded from: the API's default origin. */
 const SCRIPT_URL = import.meta.url;
 
+const warned = new Set<string>();
+
+/**
+ * A URL from a widget's attribute, resolved against the page, if it is http:, https: or relative;
+ * else null (the attribute is ignored) and a warning, once, naming it. A javascript: link would
+ * run script in the hub's page when clicked, and data: or other schemes are not web pages either.
+ */
+export function safeUrl(value: string | null | undefined, attribute: string): string | null {
+  if (!value?.trim()) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(value, document.baseURI);
+  } catch {}
+  // What is returned is what was checked: the resolved URL, not the text to be parsed again.
+  if (url?.protocol === 'http:' || url?.protocol === 'https:') return url.href;
+  const why = url
+    ? `only http:, https: and relative URLs are allowed, not ${url.protocol} ones`
+    : `“${value}” is not a URL`;
+  const message = `Maths Hubs: ignoring the ${attribute} attribute: ${why}.`;
+  if (!warned.has(message)) {
+    warned.add(message);
+    console.warn(message);
+  }
+  return null;
+}
+
 /**
  * The GraphQL endpoint for a widget: its `api` attribute (an origin, or a full URL ending in
  * /graphql), else the origin this script came from.
  */
 export const endpointFor = (element: HTMLElement): string =>
-  graphqlEndpoint(element.getAttribute('api'), document.baseURI, new URL('/', SCRIPT_URL).href);
+  graphqlEndpoint(
+    safeUrl(element.getAttribute('api'), 'api'),
+    document.baseURI,
+    new URL('/', SCRIPT_URL).href,
+  );
 
 const clients = new Map<string, ReturnType<typeof createBaseClient>>();
 
