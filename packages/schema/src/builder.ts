@@ -4,7 +4,7 @@ import { getDatamodel } from '@maths-hubs/db/pothos-types';
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
@@ -70,6 +70,18 @@ export const builder = new SchemaBuilder<{
   },
   relay: {
     clientMutationId: 'omit',
+    // Every node's id is an int4 column: a number that cannot be one is the caller's mistake,
+    // refused here rather than by the database (which would answer with an internal error).
+    decodeGlobalID: (globalID) => {
+      const decoded = decodeGlobalID(globalID);
+      if (!/^\d{1,10}$/.test(decoded.id) || Number(decoded.id) > 2_147_483_647) {
+        throw new GraphQLError(
+          `"${globalID.slice(0, 100)}" is not an ID this API gives out. Pass an ID as returned in an object's \`id\`.`,
+          { extensions: { code: 'BAD_USER_INPUT' } },
+        );
+      }
+      return decoded;
+    },
     cursorType: 'String',
     // `nodes` beside `edges`: most clients want the objects, not the edges.
     nodesOnConnection: { description: 'The items of this page.' },

@@ -27,7 +27,7 @@ import { useCompression } from './plugins/compression.ts';
 import { useDeadline } from './plugins/deadline.ts';
 import { useErrorMasking, useExplainedUnsupportedMediaType } from './plugins/errors.ts';
 import { useHttpCaching } from './plugins/http-cache.ts';
-import { useLimits } from './plugins/limits.ts';
+import { useLimits, useRequestShape } from './plugins/limits.ts';
 import { useMetrics } from './plugins/metrics.ts';
 import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
 import { createReadRouter, useReplicaRouting } from './plugins/replica.ts';
@@ -210,6 +210,7 @@ export function createApp({
       ...(tracing ? [tracing] : []),
       useGraphiQLAssets(),
       useEmbedAssets(),
+      useRequestShape(),
       useCaller(deps, logger, clientOf),
       useExplainedUnsupportedMediaType(),
       usePersistedOperations({

@@ -387,3 +387,146 @@ export const HOSTILE_CASES: HostileCase[] = [
     expect: { status: 401, code: 'UNAUTHENTICATED', refused: true },
   },
 ];
+
+// ── generated: deep and wide inputs, numbers that fit no column, bytes that are not UTF-8,
+// and media types a client might send ──
+
+/** JSON text nested `depth` levels deep (built as text: JSON.stringify itself would overflow). */
+const deepJson = (depth: number, open: string, close: string, inner = '1') =>
+  `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+const objectOpen = '{"a":';
+const gid = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+const HUB_FILTER_QUERY = 'query($filter: CohortFilter) { cohorts(first: 1, filter: $filter) { totalCount } }';
+
+const deepCases: HostileCase[] = [100, 1_000, 8_000, 40_000].flatMap((depth) =>
+  (
+    [
+      ['an object', objectOpen, '}'],
+      ['a list', '[', ']'],
+    ] as const
+  ).flatMap(([shape, open, close]) => [
+    {
+      name: `variables: ${shape} nested ${depth.toLocaleString('en-GB')} levels`,
+      headers: { 'content-type': 'application/json' },
+      raw: `{"query":${JSON.stringify(HUB_FILTER_QUERY)},"variables":{"filter":${deepJson(depth, open, close)}}}`,
+      expect: {
+        status: depth > 10_000 ? [400, 413] : 400,
+        refused: true,
+        ...(depth > 10_000 ? {} : { code: 'BAD_USER_INPUT', message: /nested deeper than/ }),
+      },
+    },
+    {
+      name: `extensions: ${shape} nested ${depth.toLocaleString('en-GB')} levels`,
+      headers: { 'content-type': 'application/json' },
+      raw: `{"query":"{ regions { code } }","extensions":{"x":${deepJson(depth, open, close)}}}`,
+      expect: { status: depth > 10_000 ? [400, 413] : 400, refused: true },
+    },
+  ]),
+);
+
+const wideCases: HostileCase[] = [
+  {
+    name: 'variables: an object with 10,000 fields',
+    headers: { 'content-type': 'application/json' },
+    raw: `{"query":${JSON.stringify(HUB_FILTER_QUERY)},"variables":{"filter":{${Array.from({ length: 10_000 }, (_, i) => `"k${i}":1`).join(',')}}}}`,
+    expect: { status: 400, code: 'BAD_USER_INPUT', refused: true },
+  },
+  {
+    name: 'variables: 10,000 variables',
+    headers: { 'content-type': 'application/json' },
+    raw: `{"query":"{ regions { code } }","variables":{${Array.from({ length: 10_000 }, (_, i) => `"v${i}":1`).join(',')}}}`,
+    expect: { status: 400, code: 'BAD_USER_INPUT', refused: true },
+  },
+];
+
+const numberCases: HostileCase[] = [
+  ...['99999999999999999999', '2147483648', '-1', '1e3', '0x10', 'abc', ''].map(
+    (id): HostileCase => ({
+      name: `node(id:) whose number is ${JSON.stringify(id)}`,
+      json: { query: 'query($id: ID!) { node(id: $id) { id } }', variables: { id: gid('Cohort', id) } },
+      expect: {
+        status: 200,
+        code: 'BAD_USER_INPUT',
+        message: /not an ID this API gives out|Invalid global ID/,
+        refused: false,
+      },
+    }),
+  ),
+  {
+    name: 'nodes(ids:) with one id past the column',
+    json: {
+      query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      variables: { ids: [gid('Hub', '1'), gid('Hub', '99999999999999999999')] },
+    },
+    expect: { status: 200, code: 'BAD_USER_INPUT', refused: false },
+  },
+  ...(
+    [
+      ['a list nested 8,000 levels', deepJson(8_000, '[', ']')],
+      ['an object nested 8,000 levels', deepJson(8_000, objectOpen, '}')],
+      ['a number', '12'],
+    ] as const
+  ).map(
+    ([what, value]): HostileCase => ({
+      name: `operationName: ${what}`,
+      headers: { 'content-type': 'application/json' },
+      raw: `{"query":"{ regions { code } }","operationName":${value}}`,
+      expect: { status: 400, code: 'BAD_REQUEST', message: /operationName/, refused: true },
+    }),
+  ),
+  {
+    name: 'query: a list nested 8,000 levels',
+    headers: { 'content-type': 'application/json' },
+    raw: `{"query":${deepJson(8_000, '[', ']')}}`,
+    expect: { status: 400, refused: true },
+  },
+  ...['1e308', '9007199254740993', '99999999999999999999', '-2147483649', '1.5'].map(
+    (n): HostileCase => ({
+      name: `an Int variable of ${n}`,
+      headers: { 'content-type': 'application/json' },
+      raw: `{"query":"query($n: Int) { hubs(first: $n) { nodes { code } } }","variables":{"n":${n}}}`,
+      // Variables are coerced as execution starts: no resolver runs, no SQL is sent.
+      expect: { status: 400, refused: false, message: /Int cannot represent/ },
+    }),
+  ),
+];
+
+const byteCases: HostileCase[] = [
+  ['a lone continuation byte', [0x80]],
+  ['an overlong encoding of "/"', [0xc0, 0xaf]],
+  ['a UTF-16 surrogate encoded as UTF-8', [0xed, 0xa0, 0x80]],
+  ['a truncated four-byte sequence', [0xf0, 0x9f, 0x98]],
+].map(
+  ([what, bytes]): HostileCase => ({
+    name: `invalid UTF-8 in a string: ${what}`,
+    headers: { 'content-type': 'application/json' },
+    raw: new Uint8Array([
+      ...Buffer.from('{"query":"{ hub(code: \\"'),
+      ...(bytes as number[]),
+      ...Buffer.from('\\") { code } }"}'),
+    ]),
+    expect: { status: [200, 400], refused: false },
+  }),
+);
+
+const mediaCases: HostileCase[] = [
+  'application/json; charset=latin1',
+  'application/json; charset=utf-16',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'multipart/form-data; boundary=',
+  'application/graphql',
+  'text/event-stream',
+  'application/json, text/plain',
+  '*/*',
+  ';;;',
+].map(
+  (type): HostileCase => ({
+    name: `Content-Type: ${type}`,
+    headers: { 'content-type': type },
+    raw: '{"query":"{ regions { code } }"}',
+    expect: { status: [200, 400, 415], refused: false },
+  }),
+);
+
+HOSTILE_CASES.push(...deepCases, ...wideCases, ...numberCases, ...byteCases, ...mediaCases);

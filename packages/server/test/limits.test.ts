@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from '@maths-hubs/schema';
 import type { Plugin } from 'graphql-yoga';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/config.ts';
 import { nodeHandler, PERSISTED_OPERATIONS } from '../src/server.ts';
@@ -283,5 +284,56 @@ describe(`HTTP hygiene (${testDbKind()})`, () => {
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
+  });
+});
+
+describe(`errors outside execution (${testDbKind()})`, () => {
+  it('are masked with a request id, and logged once at warning level', async () => {
+    const lines: { level: number; msg: string; requestId?: string; err?: { message: string } }[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    // A plugin that fails before execution, as a bug in one would: what the client and the log see.
+    const failing: Plugin<Context> = {
+      onParams({ params }) {
+        if (params.operationName === 'Boom') throw new RangeError('secret detail: Maximum call stack');
+      },
+    };
+    const own = await testApi({ logger, plugins: [failing] });
+    try {
+      const response = await own.app.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req-boom-1' },
+        body: JSON.stringify({ query: 'query Boom { __typename }', operationName: 'Boom' }),
+      });
+      const body = (await response.json()) as any;
+      expect(body.errors).toEqual([
+        {
+          message: 'Unexpected error. If you report it, quote request id req-boom-1.',
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-boom-1' },
+        },
+      ]);
+      expect(JSON.stringify(body)).not.toContain('secret detail');
+      const logged = lines.filter((l) => l.err?.message?.includes('secret detail'));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ level: 40, requestId: 'req-boom-1' });
+      expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('a node ID past its column is the caller’s mistake: BAD_USER_INPUT, and nothing at error level', async () => {
+    const lines: { level: number }[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const own = await testApi({ logger });
+    try {
+      const id = Buffer.from('Cohort:99999999999999999999').toString('base64');
+      for (let i = 0; i < 20; i++) {
+        const result = await own.gql(`query N${i}($id: ID!) { node(id: $id) { id } }`, { id });
+        expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      }
+      expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });

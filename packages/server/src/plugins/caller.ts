@@ -56,6 +56,7 @@ export function useCaller(deps: ContextDeps, logger: Logger, clientOf: ClientRes
     },
     async onParams({ request, context, setResult }) {
       const state = stateOf(request, context, clientOf);
+      if (state.refused) return; // malformed (useRequestShape): its key is not even looked up
       try {
         identifyCaller(state, await resolveViewer(request.headers.get('authorization'), deps));
       } catch (error) {

@@ -2,9 +2,10 @@
 // away as 503 with Retry-After, a timeout as TIMEOUT, and anything unexpected as a masked error
 // with a request id (the detail goes to the log, never to the client).
 import type { Context } from '@maths-hubs/schema';
-import { GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.ts';
+import { requestState } from './request-state.ts';
 
 /** Seconds a client is asked to wait while the database is unavailable. */
 export const UNAVAILABLE_RETRY_SECONDS = 5;
@@ -140,9 +141,35 @@ function callerMistake(error: Error): string | null {
   return null;
 }
 
-/** Replaces unexpected (non-GraphQL) errors with a generic one carrying the request id, and logs them. */
+/** An error Yoga made from something thrown outside execution that was not a GraphQLError. */
+function isUnexpected(error: GraphQLError): boolean {
+  const original = error.originalError;
+  if (error.extensions?.unexpected === true) return true;
+  return !!original && original.name !== 'GraphQLError' && original.constructor !== GraphQLError;
+}
+
+/**
+ * Replaces unexpected (non-GraphQL) errors with a generic one carrying the request id, and logs
+ * them: those thrown while resolving (onExecuteDone), and those thrown by a plugin outside
+ * execution, which Yoga would otherwise send as they are (onResultProcess). The latter are logged
+ * once, at warning level.
+ */
 export function useErrorMasking(logger: Logger): Plugin<Context> {
   return {
+    onResultProcess({ request, result, setResult }) {
+      if (isAsyncIterable(result) || Array.isArray(result)) return;
+      const errors = (result as ExecutionResult).errors;
+      if (!errors?.some(isUnexpected)) return;
+      const requestId = requestState(request)?.requestId ?? 'unknown';
+      setResult({
+        ...(result as ExecutionResult),
+        errors: errors.map((error) => {
+          if (!isUnexpected(error)) return error;
+          logger.warn({ err: error.originalError ?? error, requestId }, 'unexpected error outside execution');
+          return unexpected(requestId, 500);
+        }),
+      });
+    },
     onExecute({ args }) {
       return {
         onExecuteDone({ result, setResult }) {

@@ -87,6 +87,49 @@ const literalInputRule: ValidationRule = (context) => ({
   },
 });
 
+const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The first problem with a request's parameters' types and sizes, before anything reads them. */
+function paramsProblem(params: Record<string, unknown>): GraphQLError | null {
+  const badRequest = (message: string) =>
+    new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+  if (params.query != null && typeof params.query !== 'string')
+    return badRequest('"query" must be a string: the GraphQL document.');
+  if (params.operationName != null && typeof params.operationName !== 'string')
+    return badRequest('"operationName" must be a string: the name of an operation in the document.');
+  if (typeof params.operationName === 'string' && params.operationName.length > 200)
+    return badRequest('"operationName" is longer than any operation name (200 characters).');
+  for (const name of ['variables', 'extensions'] as const) {
+    const value = params[name];
+    if (value == null) continue;
+    if (!isObject(value)) return badRequest(`"${name}" must be a JSON object, or left out.`);
+    // Bounded walks (depth, items, fields, string length): they stop at the first excess.
+    const problem = checkInputValue(value, name === 'variables' ? [] : [name]);
+    if (problem) return badInput(problem.message, problem.path);
+  }
+  return null;
+}
+
+/**
+ * Refuses malformed or oversized parameters first, before any other plugin reads them (the API
+ * key's lookup, the persisted-operation lookup, the response cache's key): those walk the
+ * variables and extensions, which a client may nest thousands of levels deep.
+ */
+export function useRequestShape(): Plugin<Context> {
+  return {
+    onParams({ request, params, setParams, setResult }) {
+      const problem = paramsProblem(params as unknown as Record<string, unknown>);
+      if (!problem) return;
+      const state = requestState(request);
+      if (state) state.refused = true; // nothing may answer it, the cache included
+      // Every later onParams hook still runs (Yoga calls them all): they see a harmless stand-in,
+      // which never executes since the result is set.
+      setParams({ query: '{ __typename }' });
+      setResult({ errors: [problem] });
+    },
+  };
+}
+
 export function useLimits(limits: Limits): Plugin<Context> {
   const armorOptions = (limit: LimitName, n: number) => ({
     n,
@@ -116,14 +159,6 @@ export function useLimits(limits: Limits): Plugin<Context> {
     }
   };
   return {
-    onParams({ request, params, setResult }) {
-      const problem = checkInputValue(params.variables ?? {});
-      if (problem) {
-        const state = requestState(request);
-        if (state) state.refused = true; // nothing may answer it, the cache included
-        setResult({ errors: [badInput(problem.message, problem.path)] });
-      }
-    },
     onParse: tokens.onParse as Plugin<Context>['onParse'],
     onValidate({ addValidationRule }) {
       addValidationRule(depthRule);

@@ -314,7 +314,10 @@ export function useMetrics(options: MetricsOptions): MetricsPlugin {
     onParams({ params }) {
       const record = current.getStore();
       if (!record) return;
-      record.operationName = params.operationName ?? LEADING_NAME.exec(params.query ?? '')?.[1] ?? null;
+      record.operationName =
+        params.operationName ??
+        (typeof params.query === 'string' ? LEADING_NAME.exec(params.query)?.[1] : undefined) ??
+        null;
     },
 
     onExecute({ args }) {

@@ -52,7 +52,7 @@ export async function testSharedState() {
  * cache, cost and rate limits on, as `pnpm start` has them); `options` override them, and a test
  * that does so says why.
  */
-export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>> = {}) {
+export async function testApi(options: Partial<Omit<AppOptions, 'db'>> = {}) {
   const db: TestDatabase = await testDatabase();
   const sharedState = options.sharedState ?? (await testSharedState());
   const hubId = async (code: string) => (await db.prisma.hub.findUniqueOrThrow({ where: { code } })).id;
@@ -83,7 +83,7 @@ export async function testApi(options: Partial<Omit<AppOptions, 'db' | 'logger'>
   });
   const app = createApp({
     db,
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
     adminApiKey: ADMIN_API_KEY,
     clock: () => SEED_TODAY,
     ...options,
