@@ -34,6 +34,17 @@ export interface LiveEvents {
   cohortChanges(): AsyncIterableIterator<CohortChange>;
 }
 
+/**
+ * Failed attempts at something guessable, counted per client and per target (e.g. anonymous
+ * applications to a cohort), so that probing other people's records is slow. Kept in shared state.
+ */
+export interface Attempts {
+  /** Seconds until another attempt at `target` is allowed; 0 when it is allowed now. */
+  waitBefore(target: string): Promise<number>;
+  /** Counts one failed attempt at `target`. */
+  failed(target: string): Promise<void>;
+}
+
 export interface Context {
   prisma: PrismaClient;
   requestId: string;
@@ -48,6 +59,8 @@ export interface Context {
   /** Permission refusals of this request's mutations, raised as top-level FORBIDDEN errors too. */
   refusals: string[];
   live: LiveEvents;
+  /** Failed attempts of this caller (none counted when not given: tests of the schema alone). */
+  attempts?: Attempts | undefined;
   /** What this request's writes changed (recorded with their audit entries), to invalidate cached reads. */
   changes: Change[];
   /** Tags of what this read shows, when its answer may be cached (cache-tags.ts); else undefined. */

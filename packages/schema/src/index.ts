@@ -32,7 +32,7 @@ export {
   statsFilterTags,
   UNCACHEABLE,
 } from './cache-tags.ts';
-export type { CohortChange, Context, LiveEvents, Role, Viewer } from './context.ts';
+export type { Attempts, CohortChange, Context, LiveEvents, Role, Viewer } from './context.ts';
 export { ANONYMOUS } from './context.ts';
 export { createLoaders, type Loaders } from './loaders.ts';
 export { cohortStats, DIMENSIONS, type PublicDimension } from './reporting/cohort-stats.ts';

@@ -80,6 +80,8 @@ const environment = z.object({
   RESPONSE_CACHE_TTL_SECONDS: integer(1, 86_400).default(60),
   WEB_CONCURRENCY: integer(1, 64).default(1),
   MAX_STREAMS_PER_CLIENT: integer(1, 1_000).default(5),
+  FAILED_APPLICATIONS_PER_CLIENT: integer(1, 1_000_000).default(20),
+  FAILED_APPLICATIONS_PER_COHORT: integer(1, 1_000_000).default(500),
   MAX_STREAMS: integer(1, 1_000_000).default(2_000),
   STREAM_LIFETIME_SECONDS: integer(10, 86_400).default(3_600),
   STREAM_IDLE_SECONDS: integer(10, 86_400).default(900),
@@ -125,6 +127,11 @@ export interface Limits {
   statementTimeoutMs: number;
   /** A request still running after this gets a TIMEOUT error (0: none). */
   requestTimeoutMs: number;
+  /**
+   * Failed anonymous applications to one cohort, per client and from everyone, in a window: past
+   * either, more are refused (TOO_MANY_ATTEMPTS) until it has passed.
+   */
+  failedAttempts: { perClient: number; perTarget: number; windowSeconds: number };
   /** Live streams (subscriptions) one caller may hold open, across the instances sharing state. */
   maxStreamsPerCaller: number;
   /** Live streams one instance holds open for everyone together. */
@@ -210,6 +217,11 @@ function limitsFrom(e: z.infer<typeof environment>): Limits {
     maxBodyBytes: e.MAX_BODY_BYTES,
     statementTimeoutMs: e.STATEMENT_TIMEOUT_MS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    failedAttempts: {
+      perClient: e.FAILED_APPLICATIONS_PER_CLIENT,
+      perTarget: e.FAILED_APPLICATIONS_PER_COHORT,
+      windowSeconds: 3_600,
+    },
     maxStreamsPerCaller: e.MAX_STREAMS_PER_CLIENT,
     maxStreams: e.MAX_STREAMS,
     streamLifetimeMs: e.STREAM_LIFETIME_SECONDS * 1000,

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '@maths-hubs/db/client';
 import {
   ANONYMOUS,
+  type Attempts,
   type Context,
   createLoaders,
   hashApiKeySecret,
@@ -63,6 +64,7 @@ export function buildContext(
   viewer: Viewer,
   deps: ContextDeps,
   live: LiveEvents,
+  attempts?: Attempts,
 ): Context {
   return {
     prisma: deps.prisma,
@@ -74,6 +76,7 @@ export function buildContext(
     grants: new Set(),
     refusals: [],
     live,
+    attempts,
     changes: [],
     statsViews: deps.statsViews,
   };

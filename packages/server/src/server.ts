@@ -29,7 +29,7 @@ import { useErrorMasking, useExplainedUnsupportedMediaType } from './plugins/err
 import { useHttpCaching } from './plugins/http-cache.ts';
 import { useLimits, useRequestShape } from './plugins/limits.ts';
 import { useMetrics } from './plugins/metrics.ts';
-import { createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
+import { createAttempts, createRateLimiter, useRateLimit } from './plugins/rate-limit.ts';
 import { createReadRouter, useReplicaRouting } from './plugins/replica.ts';
 import { requestState } from './plugins/request-state.ts';
 import { useCaching } from './plugins/response-cache.ts';
@@ -146,6 +146,7 @@ export function createApp({
   const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold, statsViews };
   const rateLimiter = createRateLimiter(limits, sharedState, logger);
   const clientOf = clientResolver(limits.trustProxy, limits.proxyHeader);
+  const attemptsOf = createAttempts(limits.failedAttempts, sharedState, logger);
   const metricsPlugin = metrics
     ? useMetrics({
         token: metrics.token,
@@ -203,6 +204,7 @@ export function createApp({
         state.viewer,
         deps,
         live.forRequest(state.caller, state.announcements),
+        attemptsOf(`ip:${state.client.key}`),
       );
     },
     plugins: [

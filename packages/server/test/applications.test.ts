@@ -1,6 +1,7 @@
 // Applications: validation that explains itself, eligibility from the programme's rules, decisions
 // under concurrency, withdrawal, audit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../src/config.ts';
 import { type Caller, type TestApi, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 import { applicationForm, statementOf } from './helpers/forms.ts';
@@ -470,5 +471,132 @@ describe(`hostile input (${testDbKind()})`, () => {
     expect(wrongType.status).toBe(400);
     expect(wrongType.errors?.[0]?.message).toMatch(/advocates/);
     expect(await api.db.prisma.application.count()).toBe(before);
+  });
+});
+
+describe(`no oracle in submitApplication (${testDbKind()})`, () => {
+  /** A Phase 2 cohort made for these tests, and an advocate who completed Phase 1 at WM1. */
+  let phase2: string;
+  let ect: { email: string; urn: string };
+  const RULE = /advocates|Phase 1|sktm-secondary-ect-phase-1/;
+
+  beforeAll(async () => {
+    const created = await api.ok(
+      `mutation($input: CreateCohortInput!) { createCohort(input: $input) { cohort { code } userErrors { message } } }`,
+      {
+        input: {
+          programmeSlug: 'sktm-secondary-ect-phase-2',
+          hubCode: 'WM1',
+          academicYear: '2027/28',
+          name: 'Oracle test Phase 2',
+          capacity: 10,
+          applicationDeadline: '2027-06-30',
+          startsOn: '2027-09-15',
+          endsOn: '2028-07-10',
+        },
+      },
+      'admin',
+    );
+    phase2 = created.createCohort.cohort.code;
+    [ect] = (await api.db.sql.query<{ email: string; urn: string }>(
+      `SELECT p.email, s.urn FROM enrolment e JOIN participant p ON p.id = e.participant_id JOIN school s ON s.id = p.school_id
+         JOIN cohort c ON c.id = e.cohort_id JOIN programme pr ON pr.id = c.programme_id
+        WHERE pr.slug = 'sktm-secondary-ect-phase-1' AND e.status = 'COMPLETED' AND s.hub_id = (SELECT id FROM hub WHERE code = 'WM1') LIMIT 1`,
+    )) as [{ email: string; urn: string }];
+    expect(ect).toBeDefined();
+  });
+
+  const probe = (email: string, overrides: Record<string, unknown> = {}) =>
+    applicationForm(phase2, ect.urn, {
+      advocates: [{ ...applicationForm('', '').advocates[0], email }],
+      ...overrides,
+    });
+  const randomEmail = () => `${Math.random().toString(36).slice(2)}@school.example.org`;
+
+  it('answers a failing form the same whether or not an advocate has taken part', async () => {
+    // The review's probe: commitments not confirmed, so nothing is created either way.
+    const unconfirmed = { commitmentsConfirmed: false };
+    const answers = [];
+    for (const email of [ect.email, randomEmail(), ect.email.toUpperCase(), randomEmail(), randomEmail()])
+      answers.push((await submit(probe(email, unconfirmed))).userErrors);
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    expect(JSON.stringify(answers[0])).not.toMatch(RULE);
+  });
+
+  it('refuses an otherwise good form without naming anyone, and shows the hub which advocate', async () => {
+    const stranger = randomEmail();
+    const anonymous = await submit(probe(stranger));
+    expect(anonymous.application).toBeNull();
+    expect(anonymous.userErrors).toEqual([
+      expect.objectContaining({ code: 'INELIGIBLE', field: ['input', 'advocates'] }),
+    ]);
+    expect(anonymous.userErrors[0].message).toMatch(/One or more of the advocates named has not taken part/);
+    expect(anonymous.userErrors[0].message).not.toContain('@');
+    // Another hub's staff are told no more than anyone.
+    const elsewhere = await submit(probe(stranger), 'nw6Staff');
+    expect(elsewhere.userErrors[0].message).not.toContain('@');
+    // The cohort's own hub may see the detail.
+    const hub = await submit(probe(stranger), 'wm1Staff');
+    expect(hub.userErrors[0].message).toContain(`Not found for: ${stranger}`);
+  });
+
+  it('refuses more failed anonymous applications to a cohort from one client for a while', async () => {
+    const { failedAttempts } = DEFAULT_LIMITS;
+    // Failed attempts at another cohort count apart: a fresh cohort for this test.
+    const created = await api.ok(
+      `mutation($input: CreateCohortInput!) { createCohort(input: $input) { cohort { code } userErrors { message } } }`,
+      {
+        input: {
+          programmeSlug: 'sktm-secondary-ect-phase-2',
+          hubCode: 'WM1',
+          academicYear: '2027/28',
+          name: 'Attempts test Phase 2',
+          capacity: 10,
+          applicationDeadline: '2027-06-30',
+          startsOn: '2027-09-15',
+          endsOn: '2028-07-10',
+        },
+      },
+      'admin',
+    );
+    const code = created.createCohort.cohort.code;
+    const failing = () => ({ ...probe(randomEmail()), cohortCode: code });
+    for (let i = 0; i < failedAttempts.perClient; i++)
+      expect((await submit(failing())).userErrors[0].code).toBe('INELIGIBLE');
+    const refused = await submit({ ...probe(ect.email), cohortCode: code });
+    expect(refused.userErrors).toEqual([
+      expect.objectContaining({ code: 'TOO_MANY_ATTEMPTS', field: ['input', 'cohortCode'] }),
+    ]);
+    expect(refused.userErrors[0].message).toMatch(/Try again in \d+ minutes/);
+    // A hub's own staff, with a key, are not held back.
+    expect((await submit(failing(), 'wm1Staff')).userErrors[0].code).toBe('INELIGIBLE');
+  });
+});
+
+describe(`failed applications per cohort, from every client (${testDbKind()})`, () => {
+  it('refuses anonymous applications to a cohort once too many failed from anyone', async () => {
+    // A per-cohort limit of 3 (the default is hundreds), and clients told apart by a trusted
+    // proxy's X-Forwarded-For, so that the test can reach the limit from several clients.
+    const own = await testApi({
+      limits: {
+        ...DEFAULT_LIMITS,
+        trustProxy: { kind: 'hops', hops: 1 },
+        failedAttempts: { ...DEFAULT_LIMITS.failedAttempts, perTarget: 3 },
+      },
+    });
+    try {
+      const from = async (client: string) =>
+        (
+          await own.gql(SUBMIT, { input: form({ commitmentsConfirmed: false }) }, 'anonymous', {
+            'x-forwarded-for': client,
+          })
+        ).data.submitApplication.userErrors[0].code;
+      expect(await from('198.51.100.1')).toBe('INVALID');
+      expect(await from('198.51.100.2')).toBe('INVALID');
+      expect(await from('198.51.100.3')).toBe('INVALID');
+      expect(await from('198.51.100.4')).toBe('TOO_MANY_ATTEMPTS');
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -15,11 +15,12 @@ export interface EligibilityFacts {
   cohort: { academicYear: string; areasServed: string[] };
   /** "slug|2023/24" for each programme year the school took part in (an accepted place). */
   schoolProgrammeYears: Set<string>;
-  /** Programme slugs each named person (by email) has completed or is taking. */
-  peopleProgrammes: Map<string, Set<string>>;
 }
 
-/** Returns one INELIGIBLE error per rule not met, saying which and why. */
+/**
+ * Returns one INELIGIBLE error per rule about the school and the cohort not met, saying which and
+ * why. Rules about the people named are checkPeopleEligibility's.
+ */
 export function checkEligibility(rules: RuleRow[], facts: EligibilityFacts): UserErrorShape[] {
   const fail = (message: string, path = ['schoolUrn']) => userError('INELIGIBLE', path, message);
   const errors: UserErrorShape[] = [];
@@ -58,17 +59,8 @@ export function checkEligibility(rules: RuleRow[], facts: EligibilityFacts): Use
           errors.push(fail(`${rule.description} This school has no place in ${required}.`));
         }
         break;
-      case 'COMPLETED_PROGRAMME': {
-        if (!required) break;
-        const missing = [...facts.peopleProgrammes.entries()]
-          .filter(([, slugs]) => !slugs.has(required))
-          .map(([email]) => email);
-        if (missing.length > 0)
-          errors.push(fail(`${rule.description} Not found for: ${missing.join(', ')}.`, ['advocates']));
-        break;
-      }
       default:
-        break; // TEXT_ONLY: guidance, not checked
+        break; // COMPLETED_PROGRAMME: checkPeopleEligibility; TEXT_ONLY: guidance, not checked
     }
   }
   // A cohort that names areas takes schools from those areas only.
@@ -79,6 +71,34 @@ export function checkEligibility(rules: RuleRow[], facts: EligibilityFacts): Use
         `This cohort takes schools in ${facts.cohort.areasServed.join(', ')} only; this school is in ${facts.school.localAuthority}.`,
       ),
     );
+  }
+  return errors;
+}
+
+/**
+ * The rules about the people named (COMPLETED_PROGRAMME: each advocate has done a programme).
+ * They read other people's records, so the caller checks them only for an otherwise valid form,
+ * and the refusal names the addresses not found only when `detail` is allowed (the cohort's own
+ * hub, a national admin): an answer that named them would tell anyone who has taken part.
+ * `peopleProgrammes`: the programme slugs each named person (by email) has completed or is taking.
+ */
+export function checkPeopleEligibility(
+  rules: RuleRow[],
+  peopleProgrammes: Map<string, Set<string>>,
+  detail: boolean,
+): UserErrorShape[] {
+  const errors: UserErrorShape[] = [];
+  for (const rule of rules) {
+    const required = rule.requiredProgrammeSlug;
+    if (rule.kind !== 'COMPLETED_PROGRAMME' || !required) continue;
+    const missing = [...peopleProgrammes.entries()]
+      .filter(([, slugs]) => !slugs.has(required))
+      .map(([email]) => email);
+    if (missing.length === 0) continue;
+    const which = detail
+      ? `Not found for: ${missing.join(', ')}.`
+      : `One or more of the advocates named has not taken part in ${required}; the hub running this cohort can tell you which.`;
+    errors.push(userError('INELIGIBLE', ['advocates'], `${rule.description} ${which}`));
   }
   return errors;
 }

@@ -10,6 +10,7 @@ export const USER_ERROR_CODES = [
   'DEADLINE_PASSED',
   'INELIGIBLE',
   'COHORT_FULL',
+  'TOO_MANY_ATTEMPTS',
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

@@ -1,12 +1,13 @@
 // Submitting an application: the 2024/25 Work Group form as input types, and submitApplication,
 // open to anyone (a hub website's form). The form's own rules: ../rules/application-form.ts.
 import type { Prisma } from '@maths-hubs/db/client';
+import { canManageHub } from '../access.ts';
 import { audit } from '../audit.ts';
 import { builder, type Types } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { rejected, unlessDuplicate } from '../mutations.ts';
 import { checkApplicationForm } from '../rules/application-form.ts';
-import { checkEligibility } from '../rules/eligibility.ts';
+import { checkEligibility, checkPeopleEligibility } from '../rules/eligibility.ts';
 import { duplicate, invalid, notFound, type UserErrorShape, userError } from '../rules/user-errors.ts';
 import { controlCharacterErrors, URN } from '../rules/validation.ts';
 import { startOfDay } from '../scalars.ts';
@@ -92,11 +93,17 @@ const SubmitApplicationPayload = applicationPayload(
   'The result of submitApplication.',
 );
 
-async function eligibilityFacts(ctx: Context, schoolId: number, emails: string[]) {
+/** "slug|2023/24" for each programme year the school took part in (an accepted place). */
+async function schoolProgrammeYears(ctx: Context, schoolId: number) {
   const places = await ctx.prisma.application.findMany({
     where: { schoolId, status: 'ACCEPTED' },
     select: { cohort: { select: { academicYear: true, programme: { select: { slug: true } } } } },
   });
+  return new Set(places.map((a) => `${a.cohort.programme.slug}|${a.cohort.academicYear}`));
+}
+
+/** The programme slugs each named person (by email) has completed or is taking. */
+async function peopleProgrammes(ctx: Context, emails: string[]) {
   const people = await ctx.prisma.participant.findMany({
     where: { email: { in: emails } },
     select: {
@@ -110,11 +117,18 @@ async function eligibilityFacts(ctx: Context, schoolId: number, emails: string[]
   const peopleProgrammes = new Map(emails.map((e) => [e, new Set<string>()]));
   for (const p of people)
     for (const e of p.enrolments) peopleProgrammes.get(p.email!)?.add(e.cohort.programme.slug);
-  return {
-    schoolProgrammeYears: new Set(places.map((a) => `${a.cohort.programme.slug}|${a.cohort.academicYear}`)),
-    peopleProgrammes,
-  };
+  return peopleProgrammes;
 }
+
+type CohortWithRules = NonNullable<Awaited<ReturnType<typeof findCohort>>>;
+
+const rulesOf = (cohort: CohortWithRules) =>
+  cohort.programme.eligibility.map((r) => ({
+    kind: r.kind,
+    description: r.description,
+    schoolPhases: r.schoolPhases,
+    requiredProgrammeSlug: r.requiredProgramme?.slug ?? null,
+  }));
 
 /** The cohort applied to, with what deciding on an application needs: its programme's rules. */
 function findCohort(ctx: Context, code: string) {
@@ -131,9 +145,8 @@ function findCohort(ctx: Context, code: string) {
 /** Whether the school may apply to the cohort now: open, eligible, and not applying twice. */
 async function checkCohortAndSchool(
   ctx: Context,
-  cohort: NonNullable<Awaited<ReturnType<typeof findCohort>>>,
+  cohort: CohortWithRules,
   school: Prisma.SchoolGetPayload<object>,
-  emails: string[],
 ) {
   const errors: UserErrorShape[] = [];
   if (cohort.applicationDeadline && cohort.applicationDeadline < startOfDay(ctx.now)) {
@@ -152,14 +165,12 @@ async function checkCohortAndSchool(
       ),
     );
   }
-  const rules = cohort.programme.eligibility.map((r) => ({
-    kind: r.kind,
-    description: r.description,
-    schoolPhases: r.schoolPhases,
-    requiredProgrammeSlug: r.requiredProgramme?.slug ?? null,
-  }));
   errors.push(
-    ...checkEligibility(rules, { school, cohort, ...(await eligibilityFacts(ctx, school.id, emails)) }),
+    ...checkEligibility(rulesOf(cohort), {
+      school,
+      cohort,
+      schoolProgrammeYears: await schoolProgrammeYears(ctx, school.id),
+    }),
   );
   const live = await ctx.prisma.application.findFirst({
     where: { cohortId: cohort.id, schoolId: school.id, live: true },
@@ -188,6 +199,23 @@ builder.mutationFields((t) => ({
       const unprintable = controlCharacterErrors(input);
       if (unprintable.length > 0) return rejected(unprintable);
       const cohort = await findCohort(ctx, input.cohortCode);
+      // Anonymous failures are counted per client and per cohort, so that guessing is slow.
+      const attempts = ctx.viewer.role === 'ANONYMOUS' ? ctx.attempts : undefined;
+      const target = `submitApplication:${cohort?.code ?? 'unknown cohort'}`;
+      const wait = (await attempts?.waitBefore(target)) ?? 0;
+      if (wait > 0) {
+        return rejected([
+          userError(
+            'TOO_MANY_ATTEMPTS',
+            ['cohortCode'],
+            `Too many applications to this cohort failed lately. Try again in ${Math.ceil(wait / 60)} minutes, or ask the hub running it for help.`,
+          ),
+        ]);
+      }
+      const refuse = async (errors: UserErrorShape[]) => {
+        await attempts?.failed(target);
+        return rejected(errors);
+      };
       const urn = input.schoolUrn.trim();
       const school = URN.test(urn) ? await ctx.prisma.school.findUnique({ where: { urn } }) : null;
       const errors: UserErrorShape[] = [];
@@ -204,10 +232,15 @@ builder.mutationFields((t) => ({
         );
       const { value: form, errors: formErrors } = checkApplicationForm(input, cohort?.programme ?? null);
       errors.push(...formErrors);
-      const emails = input.advocates.map((a) => a.email.trim().toLowerCase());
       if (cohort && school && school.status !== 'CLOSED')
-        errors.push(...(await checkCohortAndSchool(ctx, cohort, school, emails)));
-      if (errors.length > 0 || !cohort || !school || !form) return rejected(errors);
+        errors.push(...(await checkCohortAndSchool(ctx, cohort, school)));
+      // Last, and only for a form that is otherwise good: rules that read other people's records.
+      if (errors.length === 0 && cohort && form) {
+        const emails = form.advocates.map((a) => a.email);
+        const detail = canManageHub(ctx, cohort.hubId);
+        errors.push(...checkPeopleEligibility(rulesOf(cohort), await peopleProgrammes(ctx, emails), detail));
+      }
+      if (errors.length > 0 || !cohort || !school || !form) return refuse(errors);
 
       const { value: application, userError: twice } = await unlessDuplicate(
         () =>
@@ -245,7 +278,7 @@ builder.mutationFields((t) => ({
           ),
         },
       );
-      if (twice) return rejected([twice]);
+      if (twice) return refuse([twice]);
       ctx.grants.add(`Application:${application.id}`); // the submitter may read back what they sent
       return { application, userErrors: [] };
     },

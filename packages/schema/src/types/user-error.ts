@@ -15,6 +15,10 @@ export const UserErrorCode = builder.enumType('UserErrorCode', {
     DEADLINE_PASSED: { description: 'The cohort’s application deadline has passed.' },
     INELIGIBLE: { description: 'The school or person does not meet the programme’s eligibility rules.' },
     COHORT_FULL: { description: 'The cohort has no places left.' },
+    TOO_MANY_ATTEMPTS: {
+      description:
+        'Too many attempts of this kind failed lately (from this client, or at this cohort): the message says when to try again.',
+    },
   } as const satisfies Record<Code, { description: string }>,
 });
 

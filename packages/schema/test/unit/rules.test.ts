@@ -1,6 +1,10 @@
 // The business rules as plain functions.
 import { describe, expect, it } from 'vitest';
-import { checkEligibility, type EligibilityFacts } from '../../src/rules/eligibility.ts';
+import {
+  checkEligibility,
+  checkPeopleEligibility,
+  type EligibilityFacts,
+} from '../../src/rules/eligibility.ts';
 import { COHORT_TRANSITIONS, canMove, ENROLMENT_TRANSITIONS } from '../../src/rules/lifecycle.ts';
 import { parseInput } from '../../src/rules/user-errors.ts';
 import {
@@ -50,7 +54,6 @@ describe('eligibility', () => {
     school: { stateFunded: true, phase: 'SECONDARY', localAuthority: 'Dudley' },
     cohort: { academicYear: '2024/25', areasServed: [] },
     schoolProgrammeYears: new Set(),
-    peopleProgrammes: new Map([['a@x.org', new Set()]]),
     ...over,
   });
   const rule = (
@@ -93,9 +96,13 @@ describe('eligibility', () => {
       ['a@x.org', new Set(['ect1'])],
       ['b@x.org', new Set<string>()],
     ]);
-    expect(checkEligibility(r, facts({ peopleProgrammes: people }))[0]?.message).toMatch(
-      /Not found for: b@x.org/,
-    );
+    expect(checkEligibility(r, facts())).toEqual([]); // not a rule about the school
+    expect(checkPeopleEligibility(r, people, true)[0]?.message).toMatch(/Not found for: b@x.org/);
+    // Without detail, the refusal names nobody: it cannot tell anyone who has taken part.
+    const told = checkPeopleEligibility(r, people, false)[0]?.message;
+    expect(told).toMatch(/One or more of the advocates named has not taken part in ect1/);
+    expect(told).not.toMatch(/@/);
+    expect(checkPeopleEligibility(r, new Map([['a@x.org', new Set(['ect1'])]]), false)).toEqual([]);
   });
   it('holds a cohort to its areas whatever the programme says', () => {
     expect(

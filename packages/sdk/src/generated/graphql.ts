@@ -450,7 +450,9 @@ export type UserErrorCode =
   /** A value is malformed or out of range; `field` says which. */
   | 'INVALID'
   /** Something the input refers to does not exist (or is not visible to you). */
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  /** Too many attempts of this kind failed lately (from this client, or at this cohort): the message says when to try again. */
+  | 'TOO_MANY_ATTEMPTS';
 
 /** Who the caller is. */
 export type ViewerRole =

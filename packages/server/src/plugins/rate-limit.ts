@@ -6,7 +6,7 @@
 // Every response carries the caller's figures: `extensions.cost` in the body and the
 // RateLimit-Limit / -Remaining / -Reset headers. They are added on the way out (onResultProcess),
 // after anything that could cache a body, so they are never stored with one.
-import type { Context, Role } from '@maths-hubs/schema';
+import type { Attempts, Context, Role } from '@maths-hubs/schema';
 import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Limits } from '../config.ts';
@@ -137,4 +137,41 @@ export function useRateLimit(limiter: RateLimiter, limits: Limits): Plugin<Conte
       response.headers.set('RateLimit-Reset', String(budget.resetSeconds));
     },
   };
+}
+
+/**
+ * Failed attempts at guessable actions (submitApplication without a key), counted per client and
+ * per target in shared state. Past either limit, the action answers TOO_MANY_ATTEMPTS until the
+ * window has passed. A failure of the store lets the attempt through rather than fail it.
+ */
+export function createAttempts(
+  limits: Limits['failedAttempts'],
+  shared: SharedState,
+  logger: Logger,
+): (client: string) => Attempts {
+  const window = { windowSeconds: limits.windowSeconds };
+  const perClient = shared.budget({ name: 'attempts:client', points: limits.perClient, ...window });
+  const perTarget = shared.budget({ name: 'attempts:target', points: limits.perTarget, ...window });
+  return (client) => ({
+    async waitBefore(target) {
+      try {
+        const [mine, everyone] = await Promise.all([
+          perClient.peek(`${client}|${target}`),
+          perTarget.peek(target),
+        ]);
+        return Math.max(
+          mine.remaining <= 0 ? mine.resetSeconds : 0,
+          everyone.remaining <= 0 ? everyone.resetSeconds : 0,
+        );
+      } catch (error) {
+        logger.warn({ err: error }, 'attempt counter failed; attempt allowed');
+        return 0;
+      }
+    },
+    async failed(target) {
+      await Promise.all([perClient.charge(`${client}|${target}`, 1), perTarget.charge(target, 1)]).catch(
+        (error: unknown) => logger.warn({ err: error }, 'attempt counter failed; attempt not counted'),
+      );
+    },
+  });
 }
