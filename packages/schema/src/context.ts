@@ -30,8 +30,8 @@ export interface CohortChange {
 export interface LiveEvents {
   /** Records a change, sent to subscribers once the request's response is ready (after commit). */
   announce(change: CohortChange): void;
-  /** Every change from now on, on every instance; throws when the caller has too many open. */
-  cohortChanges(): AsyncIterableIterator<CohortChange>;
+  /** Every change from now on, on every instance; rejects when the caller has too many open. */
+  cohortChanges(): Promise<AsyncIterableIterator<CohortChange>>;
 }
 
 /**

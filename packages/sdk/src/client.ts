@@ -36,6 +36,7 @@ export interface RequestOptions {
 export interface GraphQLResponse<T> {
   data?: T | null;
   errors?: GraphQLErrorEntry[];
+  extensions?: Record<string, unknown>;
 }
 
 const MAX_RETRY_WAIT_MS = 60_000;

@@ -18,8 +18,9 @@ import { GraphQLRequestError, HttpError, NetworkError } from './errors.ts';
 /**
  * Runs a subscription over Server-Sent Events, yielding each event's `data` until the server
  * completes the stream or the caller stops (`break`, `return()` or the signal), which closes
- * the connection at once, even while waiting for an event. Throws as `request` does; a stream
- * is not retried.
+ * the connection at once, even while waiting for an event. A stream the server ends on purpose
+ * (its lifetime or an idle spell, saying `reopen`) is opened again at once, within the same
+ * iteration. Throws as `request` does; a stream that fails is not retried.
  */
 export function subscribe<D extends Document>(
   client: Pick<BaseClient, 'options'>,
@@ -62,6 +63,20 @@ async function* streamEvents<T>(
   signal: AbortSignal,
   requestOptions?: RequestOptions,
 ): AsyncGenerator<T, void, undefined> {
+  for (;;) {
+    const reopen = yield* streamOnce<T>(options, body, signal, requestOptions);
+    if (!reopen || signal.aborted) return;
+  }
+}
+
+/** One stream's events; returns whether the server asked for it to be opened again. */
+async function* streamOnce<T>(
+  options: ClientOptions,
+  body: string,
+  signal: AbortSignal,
+  requestOptions?: RequestOptions,
+): AsyncGenerator<T, boolean, undefined> {
+  let reopen = false;
   const headers = headersFor(options, 'text/event-stream', requestOptions);
   let response: Response;
   try {
@@ -72,7 +87,7 @@ async function* streamEvents<T>(
       body,
     });
   } catch (error) {
-    if (signal.aborted) return;
+    if (signal.aborted) return false;
     throw new NetworkError(error);
   }
   // Refusals of a stream (a spent budget, too many streams) come as events too, with a 4xx status.
@@ -92,10 +107,10 @@ async function* streamEvents<T>(
     try {
       chunk = await reader.read();
     } catch (error) {
-      if (signal.aborted) return;
+      if (signal.aborted) return false;
       throw new NetworkError(error);
     }
-    if (chunk.done) return;
+    if (chunk.done) return reopen;
     buffer += chunk.value;
     // Events end with a blank line; "data:" lines carry the payload, ":" lines keep it alive.
     for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
@@ -110,9 +125,10 @@ async function* streamEvents<T>(
         .filter((l) => l.startsWith('data:'))
         .map((l) => l.slice(5).trimStart())
         .join('\n');
-      if (event === 'complete') return;
+      if (event === 'complete') return reopen;
       if (!data) continue;
       const payload = JSON.parse(data) as GraphQLResponse<T>;
+      if ((payload.extensions?.stream as { reopen?: unknown } | undefined)?.reopen === true) reopen = true;
       if (payload.errors?.length)
         throw new GraphQLRequestError(payload.errors, payload.data ?? null, response.status);
       if (payload.data) yield payload.data;

@@ -70,7 +70,7 @@ export async function startServer(
   }
 
   const sharedState = createSharedState(config.redisUrl, logger);
-  const live = createLiveHub(sharedState, config.limits.maxStreamsPerCaller);
+  const live = createLiveHub(sharedState, config.limits);
   const yoga = createApp({
     live,
     tracing,

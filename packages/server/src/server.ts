@@ -20,7 +20,7 @@ import type { Database } from './db.ts';
 import { useEmbedAssets } from './embed.ts';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
 import { useReadiness } from './health.ts';
-import { createLiveHub, type LiveHub, useLiveEvents } from './live-events.ts';
+import { createLiveHub, type LiveHub, useLiveEvents, useStreamLimits } from './live-events.ts';
 import type { Logger } from './logger.ts';
 import { useCaller } from './plugins/caller.ts';
 import { useCompression } from './plugins/compression.ts';
@@ -127,7 +127,7 @@ export function createApp({
   plugins = [],
   responseCacheTtlSeconds = DEFAULT_RESPONSE_CACHE_TTL_SECONDS,
   metrics = { token: undefined, allowLocal: true },
-  live = createLiveHub(sharedState, limits.maxStreamsPerCaller),
+  live = createLiveHub(sharedState, limits),
   tracing = null,
 }: AppOptions) {
   const responseCache =
@@ -239,6 +239,7 @@ export function createApp({
       }),
       useLimits(limits),
       useRateLimit(rateLimiter, limits),
+      useStreamLimits(limits, rateLimiter),
       // Before the cache: a write's position is noted before cached reads are invalidated.
       useReplicaRouting(reads),
       // After the key check and the budget, before parsing: a hit skips everything after.

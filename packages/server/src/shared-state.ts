@@ -136,8 +136,20 @@ export interface SharedStateStatus {
   healthy: boolean;
 }
 
+/**
+ * Leases of a scarce thing, held across every instance sharing this state (live streams per
+ * client). A holder that dies without releasing loses its lease when it is no longer renewed.
+ */
+export interface Leases {
+  /** Takes a lease of `key` for `holder` when fewer than `max` are held; false when all are. */
+  acquire(key: string, holder: string, max: number): Promise<boolean>;
+  release(key: string, holder: string): Promise<void>;
+}
+
 export interface SharedState {
   status(): SharedStateStatus;
+  /** Leases named `name` (one set per name); in Redis when it is set, else in this process. */
+  leases(name: string): Leases;
   budget(options: { name: string; points: number; windowSeconds: number }): Budget;
   /**
    * The response cache, in this process or in Redis; `maxTtlMs` is the longest an answer is kept.
@@ -190,10 +202,95 @@ function budgetOver(limiter: RateLimiterMemory | RateLimiterRedis, points: numbe
   };
 }
 
+function memoryLeases(): Leases {
+  const held = new Map<string, Set<string>>();
+  return {
+    async acquire(key, holder, max) {
+      const holders = held.get(key) ?? new Set<string>();
+      if (holders.size >= max) return false;
+      holders.add(holder);
+      held.set(key, holders);
+      return true;
+    },
+    async release(key, holder) {
+      const holders = held.get(key);
+      holders?.delete(holder);
+      if (holders?.size === 0) held.delete(key);
+    },
+  };
+}
+
+/** Takes a lease: drops expired ones, refuses at the maximum, else adds this holder's. */
+const ACQUIRE_LEASE = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[4]), ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1`;
+/** How long a lease lasts unless renewed; renewed every third of it while held. */
+const LEASE_MS = 60_000;
+
+/**
+ * Leases in Redis: a sorted set per key, holders scored by expiry, renewed while held. While
+ * Redis is away, leases are counted in this process (bounded per instance, as before sharing).
+ */
+function redisLeases(redis: Redis, prefix: string, healthy: () => boolean): Leases & { close(): void } {
+  const local = memoryLeases();
+  const mine = new Map<string, { key: string; shared: boolean }>();
+  const renew = setInterval(() => {
+    if (!healthy() || mine.size === 0) return;
+    const pipeline = redis.pipeline();
+    for (const [holder, { key, shared }] of mine) {
+      if (!shared) continue;
+      pipeline.zadd(`${prefix}${key}`, 'XX', Date.now() + LEASE_MS, holder);
+      pipeline.pexpire(`${prefix}${key}`, LEASE_MS);
+    }
+    pipeline.exec().catch(() => {});
+  }, LEASE_MS / 3);
+  renew.unref();
+  return {
+    async acquire(key, holder, max) {
+      if (healthy()) {
+        try {
+          const taken = await redis.eval(
+            ACQUIRE_LEASE,
+            1,
+            `${prefix}${key}`,
+            Date.now(),
+            holder,
+            max,
+            LEASE_MS,
+          );
+          if (taken === 1) mine.set(holder, { key, shared: true });
+          return taken === 1;
+        } catch {
+          // Redis went away mid-request: counted here instead.
+        }
+      }
+      const taken = await local.acquire(key, holder, max);
+      if (taken) mine.set(holder, { key, shared: false });
+      return taken;
+    },
+    async release(key, holder) {
+      const lease = mine.get(holder);
+      mine.delete(holder);
+      if (!lease?.shared) return local.release(key, holder);
+      await redis.zrem(`${prefix}${key}`, holder).catch(() => {}); // else it expires unrenewed
+    },
+    close: () => clearInterval(renew),
+  };
+}
+
 function memoryState(): SharedState {
   let lastWrite = 0;
   let answers: AnswerCache | undefined;
+  const leases = new Map<string, Leases>();
   return {
+    leases: (name) => {
+      let set = leases.get(name);
+      if (!set) leases.set(name, (set = memoryLeases()));
+      return set;
+    },
     noteWrite: async (lsn) => {
       lastWrite = Math.max(lastWrite, lsn);
     },
@@ -242,8 +339,14 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
   const lastWriteKey = `${namespace}:last-write-lsn`;
   let answers: AnswerCache | undefined;
   let stampTtlMs = 0;
+  const leaseSets = new Map<string, ReturnType<typeof redisLeases>>();
   return {
     status: () => ({ store: 'redis', healthy }),
+    leases(name) {
+      let set = leaseSets.get(name);
+      if (!set) leaseSets.set(name, (set = redisLeases(redis, `${namespace}:lease:${name}:`, () => healthy)));
+      return set;
+    },
     async noteWrite(lsn) {
       // Keeps the greatest position, whatever order concurrent writers report in.
       await redis.eval(
@@ -395,6 +498,7 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
       };
     },
     async close() {
+      for (const set of leaseSets.values()) set.close();
       redis.disconnect();
       for (const connection of connections) connection.disconnect();
     },

@@ -44,7 +44,7 @@ builder.subscriptionField('cohortUpdated', (t) =>
         });
       // A repeater: a client that goes away closes the stream at once, event or not.
       return pipe(
-        ctx.live.cohortChanges(),
+        await ctx.live.cohortChanges(),
         filter(
           (change) => (code === null || change.code === code) && (hub === null || change.hubId === hub.id),
         ),
