@@ -287,8 +287,8 @@ function memoryState(): SharedState {
   const leases = new Map<string, Leases>();
   return {
     leases: (name) => {
-      let set = leases.get(name);
-      if (!set) leases.set(name, (set = memoryLeases()));
+      const set = leases.get(name) ?? memoryLeases();
+      leases.set(name, set);
       return set;
     },
     noteWrite: async (lsn) => {
@@ -343,8 +343,8 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
   return {
     status: () => ({ store: 'redis', healthy }),
     leases(name) {
-      let set = leaseSets.get(name);
-      if (!set) leaseSets.set(name, (set = redisLeases(redis, `${namespace}:lease:${name}:`, () => healthy)));
+      const set = leaseSets.get(name) ?? redisLeases(redis, `${namespace}:lease:${name}:`, () => healthy);
+      leaseSets.set(name, set);
       return set;
     },
     async noteWrite(lsn) {

@@ -7,7 +7,7 @@ import { createClient } from '../../sdk/src/index.ts';
 import { DEFAULT_LIMITS, type Limits } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { createSharedState } from '../src/shared-state.ts';
-import { serveOnLocalPort, type TestApi, testApi } from './helpers/api.ts';
+import { serveOnLocalPort, testApi } from './helpers/api.ts';
 import { testDbKind } from './helpers/fixtures.ts';
 
 const UPDATE = `mutation($input: UpdateCohortInput!) { updateCohort(input: $input) { cohort { capacity } userErrors { code } } }`;
