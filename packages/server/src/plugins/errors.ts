@@ -160,12 +160,16 @@ export function useErrorMasking(logger: Logger): Plugin<Context> {
       if (isAsyncIterable(result) || Array.isArray(result)) return;
       const errors = (result as ExecutionResult).errors;
       if (!errors?.some(isUnexpected)) return;
-      const requestId = requestState(request)?.requestId ?? 'unknown';
+      const state = requestState(request);
+      const requestId = state?.requestId ?? 'unknown';
       setResult({
         ...(result as ExecutionResult),
         errors: errors.map((error) => {
           if (!isUnexpected(error)) return error;
-          logger.warn({ err: error.originalError ?? error, requestId }, 'unexpected error outside execution');
+          logger.warn(
+            { err: error.originalError ?? error, requestId, client: state?.client.address },
+            'unexpected error outside execution',
+          );
           return unexpected(requestId, 500);
         }),
       });
