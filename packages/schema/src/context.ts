@@ -45,6 +45,8 @@ export interface Attempts {
   failed(target: string): Promise<void>;
 }
 
+export type StatsProtection = 'CELL_KEY' | 'SUPPRESSION';
+
 export interface Context {
   prisma: PrismaClient;
   requestId: string;
@@ -52,8 +54,13 @@ export interface Context {
   loaders: Loaders;
   /** The current time; fixed in tests so that "recruiting" does not drift with the calendar. */
   now: Date;
-  /** Counts from 1 to this are withheld from statistics for everyone below national admin. */
+  /** Counts from 1 to this are never published exactly for anyone below national admin. */
   suppressionThreshold: number;
+  /**
+   * How statistics are protected below national admin: the cell key method (the default), or
+   * per-table suppression (kept to show, in the tests, what it cannot protect across tables).
+   */
+  statsProtection?: StatsProtection;
   /** Objects this request created ("Application:12"), which its caller may read back whatever their role. */
   grants: Set<string>;
   /** Permission refusals of this request's mutations, raised as top-level FORBIDDEN errors too. */

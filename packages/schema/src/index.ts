@@ -32,16 +32,25 @@ export {
   statsFilterTags,
   UNCACHEABLE,
 } from './cache-tags.ts';
-export type { Attempts, CohortChange, Context, LiveEvents, Role, Viewer } from './context.ts';
+export type {
+  Attempts,
+  CohortChange,
+  Context,
+  LiveEvents,
+  Role,
+  StatsProtection,
+  Viewer,
+} from './context.ts';
 export { ANONYMOUS } from './context.ts';
 export { createLoaders, type Loaders } from './loaders.ts';
+export { roundingBase } from './reporting/cell-key.ts';
 export { cohortStats, DIMENSIONS, type PublicDimension } from './reporting/cohort-stats.ts';
 export {
   createStandardViews,
   STANDARD_VIEWS,
   type StandardViews,
 } from './reporting/standard-views.ts';
-export { RATE_DECIMALS, type Row as StatsRow, statsFor } from './types/stats.ts';
+export { protectionInfo, RATE_DECIMALS, type Row as StatsRow, statsFor } from './types/stats.ts';
 
 /** The schema, each read tagged with what it shows (cache-tags.ts). */
 export const schema = tagReads(builder.toSchema());

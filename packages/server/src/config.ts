@@ -1,6 +1,6 @@
 // The process configuration: read from the environment and validated once, at start.
 import { resolve } from 'node:path';
-import type { Role } from '@maths-hubs/schema';
+import type { Role, StatsProtection } from '@maths-hubs/schema';
 import { z } from 'zod';
 import { type ProxyHeader, parseTrustProxy, type TrustProxy } from './client-address.ts';
 
@@ -45,6 +45,9 @@ const environment = z.object({
     .default('info'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
   STATS_SUPPRESSION_THRESHOLD: integer(0, 100).default(4),
+  STATS_PROTECTION: z
+    .enum(['cell-key', 'suppression'], { error: 'must be "cell-key" or "suppression"' })
+    .default('cell-key'),
   // Running in public (README "Limits and budgets").
   OPERATIONS: z.enum(['any', 'persisted'], { error: 'must be "any" or "persisted"' }).default('any'),
   COST_LIMIT_ANONYMOUS: integer(1, 10_000_000).default(5_000),
@@ -161,8 +164,10 @@ export interface Config {
   adminApiKey: string | undefined;
   logLevel: z.infer<typeof environment>['LOG_LEVEL'];
   shutdownTimeoutMs: number;
-  /** Statistics withhold counts from 1 to this for everyone below national admin. */
+  /** Statistics never publish counts from 1 to this exactly for anyone below national admin. */
   suppressionThreshold: number;
+  /** How statistics are protected below national admin (docs/statistics-protection.md). */
+  statsProtection: StatsProtection;
   limits: Limits;
   /** Shared state (rate budgets, the response cache) lives in Redis when set, else in this process. */
   redisUrl: string | undefined;
@@ -291,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     suppressionThreshold: e.STATS_SUPPRESSION_THRESHOLD,
+    statsProtection: e.STATS_PROTECTION === 'suppression' ? 'SUPPRESSION' : 'CELL_KEY',
     limits: limitsFrom(e),
     redisUrl: e.REDIS_URL,
     responseCacheTtlSeconds: e.RESPONSE_CACHE === 'off' ? null : e.RESPONSE_CACHE_TTL_SECONDS,

@@ -9,6 +9,7 @@ import {
   hashApiKeySecret,
   type LiveEvents,
   type StandardViews,
+  type StatsProtection,
   type Viewer,
 } from '@maths-hubs/schema';
 import { GraphQLError } from 'graphql';
@@ -18,6 +19,8 @@ export interface ContextDeps {
   adminApiKey: string | undefined;
   clock: () => Date;
   suppressionThreshold: number;
+  /** How statistics are protected below national admin (default: the cell key method). */
+  statsProtection?: StatsProtection | undefined;
   /** The standard statistics views kept in memory (with the response cache). */
   statsViews?: StandardViews | undefined;
 }
@@ -73,6 +76,7 @@ export function buildContext(
     loaders: createLoaders(deps.prisma),
     now: deps.clock(),
     suppressionThreshold: deps.suppressionThreshold,
+    statsProtection: deps.statsProtection,
     grants: new Set(),
     refusals: [],
     live,

@@ -78,6 +78,7 @@ export async function startServer(
     logger,
     adminApiKey: config.adminApiKey,
     suppressionThreshold: config.suppressionThreshold,
+    statsProtection: config.statsProtection,
     limits: config.limits,
     sharedState,
     responseCacheTtlSeconds: config.responseCacheTtlSeconds,

@@ -9,7 +9,9 @@ import {
   DIMENSIONS,
   operationCost,
   type PublicDimension,
+  protectionInfo,
   RATE_DECIMALS,
+  roundingBase,
   type StatsRow,
   schema,
   statsFor,
@@ -124,13 +126,23 @@ const COHORT_STATS_DOCUMENT = parse(COHORT_STATS_QUERY);
 
 export const COHORT_STATS_HASH = createHash('sha256').update(COHORT_STATS_QUERY).digest('hex');
 
-/** What every report says about itself (CSV comment lines, JSON `notes`). */
-export const REPORT_NOTES = [
-  `${WITHHELD} withheld to protect people: every count of people, schools or accepted places from 1 to 4, and any figure that would let one be worked out (national admins see every figure).`,
-  `${NOT_APPLICABLE} not applicable: places and funding by an enrolment dimension, a rate with nothing to divide by.`,
-  'Cohorts and places offered are public catalogue facts and are never withheld.',
-  `Rates are proportions to ${RATE_DECIMALS} decimal places (0.857 is 85.7%). Funding is places filled × the programme’s per-department rate.`,
-];
+export type ReportProtection = ReturnType<typeof protectionInfo>;
+
+/** What every report says about itself (CSV comment lines, JSON `notes`), and how it was protected. */
+export function reportNotes({ method, threshold }: ReportProtection): string[] {
+  const how = {
+    EXACT: 'Protection: none (exact figures, for a national admin).',
+    CELL_KEY: `Protection: the cell key method. Counts of schools, participants, enrolments, completed and withdrawn are rounded to a multiple of ${roundingBase(threshold)}, up or down as each cell's key decides, the same way every time; totals are rounded on their own and may differ from the sum of their rows. Zero is zero.`,
+    SUPPRESSION: `Protection: suppression. Counts from 1 to ${threshold}, and any figure that would let one be worked out, are withheld.`,
+  }[method];
+  return [
+    how,
+    `${WITHHELD} withheld to protect people (with the cell key method, only an attendance rate over too few people).`,
+    `${NOT_APPLICABLE} not applicable: places and funding by an enrolment dimension, a rate with nothing to divide by.`,
+    'Cohorts, places offered, places filled and funding are public catalogue facts and are exact.',
+    `Rates are proportions to ${RATE_DECIMALS} decimal places (0.857 is 85.7%), made from the published counts. Funding is places filled × the programme’s per-department rate.`,
+  ];
+}
 
 export interface Report {
   columns: string[];
@@ -184,10 +196,15 @@ function csvCell(value: unknown): string {
   return /[",\r\n#]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function reportCsv(groupBy: string[], report: Report, asOf: Date): string {
+export function reportCsv(
+  groupBy: string[],
+  report: Report,
+  asOf: Date,
+  protection: ReportProtection,
+): string {
   const comments = [
     `# Maths Hubs cohort statistics${groupBy.length ? ` by ${groupBy.join(', ')}` : ''}, as of ${asOf.toISOString()}.`,
-    ...REPORT_NOTES.map((n) => `# ${n}`),
+    ...reportNotes(protection).map((n) => `# ${n}`),
   ];
   const lines = [report.columns, ...report.rows.map((r) => r.cells)].map((cells) =>
     cells.map(csvCell).join(','),
@@ -195,11 +212,15 @@ export function reportCsv(groupBy: string[], report: Report, asOf: Date): string
   return `${[...comments, ...lines].join('\r\n')}\r\n`;
 }
 
-export function reportJson(groupBy: string[], report: Report, asOf: Date) {
+export function reportJson(groupBy: string[], report: Report, asOf: Date, protection: ReportProtection) {
   return {
     groupBy,
     asOf: asOf.toISOString(),
-    notes: REPORT_NOTES,
+    protection: {
+      ...protection,
+      roundingBase: protection.method === 'CELL_KEY' ? roundingBase(protection.threshold) : null,
+    },
+    notes: reportNotes(protection),
     columns: report.columns,
     rows: report.rows.map((r) => Object.fromEntries(report.columns.map((c, i) => [c, r.cells[i] ?? null]))),
   };
@@ -346,10 +367,13 @@ export function useReports({
         const asOfHeader = stats.asOf.toUTCString();
         endResponse(
           format === 'json'
-            ? new fetchAPI.Response(JSON.stringify(reportJson(parsed.groupBy, report, stats.asOf)), {
-                headers: { 'content-type': 'application/json; charset=utf-8', 'last-modified': asOfHeader },
-              })
-            : new fetchAPI.Response(reportCsv(parsed.groupBy, report, stats.asOf), {
+            ? new fetchAPI.Response(
+                JSON.stringify(reportJson(parsed.groupBy, report, stats.asOf, protectionInfo(ctx))),
+                {
+                  headers: { 'content-type': 'application/json; charset=utf-8', 'last-modified': asOfHeader },
+                },
+              )
+            : new fetchAPI.Response(reportCsv(parsed.groupBy, report, stats.asOf, protectionInfo(ctx)), {
                 headers: {
                   'last-modified': asOfHeader,
                   'content-type': 'text/csv; charset=utf-8',

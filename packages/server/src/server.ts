@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import type { Context } from '@maths-hubs/schema';
+import type { Context, StatsProtection } from '@maths-hubs/schema';
 import { cohortStats, createStandardViews, schema } from '@maths-hubs/schema';
 import { Kind, parse } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
@@ -72,8 +72,10 @@ export interface AppOptions {
   adminApiKey?: string | undefined;
   /** The clock the API reads "today" from; tests fix it. */
   clock?: () => Date;
-  /** Statistics withhold counts from 1 to this (default 4) for everyone below national admin. */
+  /** Statistics never publish counts from 1 to this (default 4) exactly below national admin. */
   suppressionThreshold?: number;
+  /** How statistics are protected below national admin (default: the cell key method). */
+  statsProtection?: StatsProtection;
   /** Cost, shape, rate and size limits (config.ts); the defaults when not given. */
   limits?: Limits;
   /** Where budgets are kept; per process when not given. */
@@ -122,6 +124,7 @@ export function createApp({
   adminApiKey,
   clock = () => new Date(),
   suppressionThreshold = 4,
+  statsProtection = 'CELL_KEY',
   limits = DEFAULT_LIMITS,
   sharedState = createSharedState(undefined, logger),
   plugins = [],
@@ -143,7 +146,7 @@ export function createApp({
         onError: (error) => logger.warn({ err: error }, 'statistics views: a refresh failed'),
       })
     : undefined;
-  const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold, statsViews };
+  const deps = { prisma: db.prisma, adminApiKey, clock, suppressionThreshold, statsProtection, statsViews };
   const rateLimiter = createRateLimiter(limits, sharedState, logger);
   const clientOf = clientResolver(limits.trustProxy, limits.proxyHeader);
   const attemptsOf = createAttempts(limits.failedAttempts, sharedState, logger);

@@ -2,7 +2,9 @@
 // data (West Midlands), for anonymous, analyst and hub-staff callers; the single-object stats of
 // hubs, their cohorts and a programme, audited as one table; and progression. Every withheld
 // cell's feasible range, worked out by linear programming from what is shown, must be at least
-// the threshold wide.
+// the threshold wide. This audits per-table suppression (STATS_PROTECTION=suppression), table by
+// table, which is all it promises; linked-tables.test.ts shows what it cannot protect across
+// tables, and audits the default, the cell key method.
 
 import { DIMENSIONS } from '@maths-hubs/schema';
 import {
@@ -24,6 +26,7 @@ beforeAll(async () => {
   const rate = DEFAULT_LIMITS.rate!;
   api = await testApi({
     limits: { ...DEFAULT_LIMITS, rate: { ...rate, budgets: { ...rate.budgets, ANONYMOUS: 10_000_000 } } },
+    statsProtection: 'SUPPRESSION',
   });
 });
 afterAll(async () => {

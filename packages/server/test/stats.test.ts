@@ -15,7 +15,6 @@ afterAll(async () => {
 
 const MEASURES =
   'cohorts schools participants enrolments completed withdrawn completionRate attendanceRate placesOffered placesFilled fundingPence suppressed';
-const COUNTS = ['schools', 'participants', 'enrolments', 'completed', 'withdrawn', 'placesFilled'] as const;
 const ADDITIVE = [
   'enrolments',
   'completed',
@@ -127,9 +126,35 @@ describe(`cohortStats for national admins (${testDbKind()})`, () => {
   });
 });
 
-describe(`cohortStats anonymised (${testDbKind()})`, () => {
+/** Counts of people, enrolments and schools: protected below national admin. */
+const PEOPLE = ['schools', 'participants', 'enrolments', 'completed', 'withdrawn'] as const;
+/** Public catalogue facts: exact for everyone. */
+const PUBLIC = ['cohorts', 'placesOffered', 'placesFilled', 'fundingPence'] as const;
+
+/** Checks a published row against the exact one: the cell key method's promises. */
+function expectProtected(shown: any, exact: any, where: string) {
+  for (const m of PEOPLE) {
+    const v = shown[m];
+    const x = exact[m];
+    if (x === null) {
+      expect(v, `${where} ${m}`).toBeNull();
+      continue;
+    }
+    expect(v % 5, `${where} ${m}=${v} is a multiple of 5`).toBe(0);
+    expect(Math.abs(v - x), `${where} ${m}=${v} within 4 of ${x}`).toBeLessThan(5);
+    if (x === 0) expect(v, `${where} ${m}: zero stays zero`).toBe(0);
+  }
+  for (const m of PUBLIC) expect(shown[m], `${where} ${m} is public`).toBe(exact[m]);
+  const outcomes = (shown.completed ?? 0) + (shown.withdrawn ?? 0);
+  if (shown.completed !== null && shown.withdrawn !== null)
+    expect(shown.completionRate).toBe(outcomes > 0 ? Number((shown.completed / outcomes).toFixed(3)) : null);
+  if ((shown.enrolments ?? 0) < 10) expect(shown.attendanceRate).toBeNull();
+}
+
+describe(`cohortStats protected by the cell key method (${testDbKind()})`, () => {
   for (const caller of ['anonymous', 'analyst', 'wm1Staff'] as const) {
-    it(`shows ${caller} no count from 1 to 4, and nothing a withheld count could be worked out from`, async () => {
+    it(`shows ${caller} every count of people rounded to a multiple of 5, within 4 of the truth, zero as zero`, async () => {
+      let small = 0;
       for (const groupBy of GROUPINGS) {
         if (caller === 'anonymous' && groupBy.some((d) => d === 'SCHOOL_PHASE' || d === 'LOCAL_AUTHORITY')) {
           // Schools' enrolments in detail need a key.
@@ -137,37 +162,88 @@ describe(`cohortStats anonymised (${testDbKind()})`, () => {
           expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
           continue;
         }
-        const s = await stats(groupBy, { regionCodes: ['WM'] }, caller);
-        for (const row of [...s.rows, s.total]) {
-          for (const m of COUNTS) {
-            const v = row[m];
-            expect(v === null || v === 0 || v >= 5, `${groupBy} ${m}=${v}`).toBe(true);
-          }
-          if (row.completed === null || row.withdrawn === null) expect(row.completionRate).toBeNull();
-          if (row.placesFilled === null) expect(row.fundingPence).toBeNull();
-          // (places are null by design, not withheld, when grouped by an enrolment dimension)
-          const withheld = COUNTS.some(
-            (m) => row[m] === null && !(m === 'placesFilled' && row.placesOffered === null),
-          );
-          if (withheld) expect(row.suppressed).toBe(true);
-        }
-        for (const m of COUNTS) {
-          if (s.total[m] === null) continue;
-          const withheld = s.rows.filter((r) => r[m] === null).length;
-          expect(withheld === 1, `${groupBy}: exactly one ${m} withheld`).toBe(false);
-        }
+        const exact = await stats(groupBy, { regionCodes: ['WM'] });
+        const shown = await stats(groupBy, { regionCodes: ['WM'] }, caller);
+        expect(shown.rows).toHaveLength(exact.rows.length);
+        shown.rows.forEach((row: any, i: number) => {
+          expectProtected(row, exact.rows[i], `${groupBy} row ${i}`);
+        });
+        expectProtected(shown.total, exact.total, `${groupBy} total`);
+        small += exact.rows.filter((r: any) => r.participants >= 1 && r.participants <= 4).length;
       }
+      expect(small, 'the groupings hold small counts to protect').toBeGreaterThan(0);
     });
   }
 
-  it('withholds what an admin sees exactly', async () => {
-    const exact = await stats(['HUB', 'ACADEMIC_YEAR', 'ROLE'], { regionCodes: ['WM'] });
-    const small = exact.rows.filter((r) => r.participants >= 1 && r.participants <= 4);
-    expect(small.length).toBeGreaterThan(0);
-    const anonymised = await stats(['HUB', 'ACADEMIC_YEAR', 'ROLE'], { regionCodes: ['WM'] }, 'anonymous');
-    expect(anonymised.rows.filter((r) => r.participants === null).length).toBeGreaterThanOrEqual(
-      small.length,
+  it('says how its figures were protected', async () => {
+    const q = '{ cohortStats(groupBy: [HUB]) { protection { method threshold roundingBase } } }';
+    expect((await api.ok(q, {}, 'analyst')).cohortStats.protection).toEqual({
+      method: 'CELL_KEY',
+      threshold: 4,
+      roundingBase: 5,
+    });
+    expect((await api.ok(q, {}, 'admin')).cohortStats.protection).toEqual({
+      method: 'EXACT',
+      threshold: 4,
+      roundingBase: null,
+    });
+  });
+
+  it('publishes a cell the same way whichever route or request asks for it', async () => {
+    const year = { academicYearFrom: '2024/25', academicYearTo: '2024/25' };
+    const byHubYear = await stats(['HUB', 'ACADEMIC_YEAR'], {}, 'analyst');
+    const again = await stats(['HUB', 'ACADEMIC_YEAR'], {}, 'analyst');
+    expect(again).toEqual(byHubYear);
+    const wm1Row = byHubYear.rows.find(
+      (r: any) => r.key.hub?.code === 'WM1' && r.key.academicYear === '2024/25',
     );
+    const wm1Filtered = await stats([], { hubCodes: ['WM1'], ...year }, 'analyst');
+    const objects = await api.ok(
+      `{ hub(code: "WM1") { year: stats(academicYear: "2024/25") { ${MEASURES} } all: stats { ${MEASURES} } }
+         programme(slug: "secondary-tfm-development") { stats(academicYear: "2024/25") { ${MEASURES} } } }`,
+      {},
+      'analyst',
+    );
+    const byHub = await stats(['HUB'], {}, 'analyst');
+    const programmeYear = await stats(
+      [],
+      { programmeSlugs: ['secondary-tfm-development'], ...year },
+      'analyst',
+    );
+    for (const m of PEOPLE) {
+      expect(wm1Filtered.total[m], `WM1 2024/25 ${m}`).toBe(wm1Row[m]);
+      expect(objects.hub.year[m], `Hub.stats(2024/25) ${m}`).toBe(wm1Row[m]);
+      expect(objects.hub.all[m], `Hub.stats ${m}`).toBe(
+        byHub.rows.find((r: any) => r.key.hub?.code === 'WM1')[m],
+      );
+      expect(objects.programme.stats[m], `Programme.stats ${m}`).toBe(programmeYear.total[m]);
+    }
+  });
+
+  it('gives no small count back to a hub’s total minus its other cells', async () => {
+    const exact = await stats(['HUB', 'ENROLMENT_STATUS']);
+    const shown = await stats(['HUB', 'ENROLMENT_STATUS'], {}, 'analyst');
+    const totals = await stats(['HUB'], {}, 'analyst');
+    let attempts = 0;
+    for (const hubTotal of totals.rows) {
+      const code = hubTotal.key.hub?.code ?? null;
+      const cells = shown.rows.filter((r: any) => (r.key.hub?.code ?? null) === code);
+      for (const target of cells) {
+        const truth = exact.rows.find(
+          (r: any) =>
+            (r.key.hub?.code ?? null) === code && r.key.enrolmentStatus === target.key.enrolmentStatus,
+        ).enrolments;
+        const others = cells
+          .filter((c: any) => c !== target)
+          .reduce((sum: number, c: any) => sum + c.enrolments, 0);
+        const estimate = hubTotal.enrolments - others;
+        attempts++;
+        // Every published figure is a multiple of 5: so is every difference of them.
+        expect(estimate % 5).toBe(0);
+        if (truth >= 1 && truth <= 4) expect(estimate).not.toBe(truth);
+      }
+    }
+    expect(attempts).toBeGreaterThan(50);
   });
 
   it('answers the single-object cases: Cohort.stats, Hub.stats and Programme.stats', async () => {
@@ -216,21 +292,19 @@ describe(`progression (${testDbKind()})`, () => {
     expect(exact.schoolsProgressed).toBeGreaterThan(0);
   });
 
-  it('withholds small progression counts, and the complement that would reveal them', async () => {
+  it('rounds progression counts as cohortStats rounds every count', async () => {
     const q = `{ progression(fromProgramme: "sktm-secondary-ect-phase-1", toProgramme: "sktm-secondary-ect-phase-2", fromYear: "2023/24") {
-      schools schoolsProgressed participants participantsProgressed suppressed } }`;
+      schools schoolsProgressed participants participantsProgressed protection { method } } }`;
     const exact = (await api.ok(q, {}, 'admin')).progression;
     const shown = (await api.ok(q, {}, 'analyst')).progression;
     expect((await api.gql(q)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    for (const [all, part] of [
-      ['schools', 'schoolsProgressed'],
-      ['participants', 'participantsProgressed'],
-    ] as const) {
-      const p = exact[part];
-      const rest = exact[all] - p;
-      if ((p >= 1 && p <= 4) || (rest >= 1 && rest <= 4)) expect(shown[part]).toBeNull();
-      else expect(shown[part]).toBe(p);
+    expect(shown.protection.method).toBe('CELL_KEY');
+    for (const m of ['schools', 'schoolsProgressed', 'participants', 'participantsProgressed'] as const) {
+      expect(shown[m] % 5, m).toBe(0);
+      expect(Math.abs(shown[m] - exact[m]), m).toBeLessThan(5);
+      if (exact[m] === 0) expect(shown[m]).toBe(0);
     }
+    expect(await api.ok(q, {}, 'analyst')).toEqual({ progression: shown });
   });
 });
 
@@ -300,7 +374,11 @@ describe(`reports: CSV and JSON (${testDbKind()})`, () => {
       expect(total.slice(4)).toEqual(expectedCells(graphql.total));
       expect(response.headers.get('x-request-id')).toBeTruthy();
       const comments = lines.filter((l) => l.startsWith('#'));
-      expect(comments.join(' ')).toMatch(/\[c\] withheld.*\[z\] not applicable.*never withheld/);
+      expect(comments.join(' ')).toMatch(
+        caller === 'admin'
+          ? /Protection: none.*\[c\] withheld.*\[z\] not applicable/
+          : /Protection: the cell key method.*multiple of 5/,
+      );
       const table = lines.filter((l) => !l.startsWith('#'));
       expect(table[0]).toBe(
         'Row,Hub code,Hub,Academic year,Cohorts,Schools,Participants,Enrolments,Completed,Withdrawn,Completion rate,Attendance rate,Places offered,Places filled,Funding (pence),Funding (£),All cohorts finished',
@@ -310,9 +388,11 @@ describe(`reports: CSV and JSON (${testDbKind()})`, () => {
       expect(table.filter((l) => l.startsWith('Total,'))).toHaveLength(1);
       // Every measure cell holds a figure or a symbol, never nothing.
       for (const line of table.slice(1)) expect(line.split(',').slice(4)).not.toContain('');
-      const cells = table.slice(1).join('\n');
-      if (caller !== 'admin') expect(cells).toContain('[c]');
-      else expect(cells).not.toContain('[c]');
+      if (caller !== 'admin')
+        for (const line of table.slice(1)) {
+          // Schools, participants, enrolments, completed, withdrawn: multiples of the base.
+          for (const cell of line.split(',').slice(5, 10)) expect(Number(cell) % 5, line).toBe(0);
+        }
     }
   });
 

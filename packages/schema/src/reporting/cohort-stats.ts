@@ -2,6 +2,7 @@
 // the total in one pass), run in the database. Dimensions map to fixed SQL expressions from the
 // list below; every value a caller supplies is a bound parameter.
 import { Prisma, type PrismaClient } from '@maths-hubs/db/client';
+import { type CellKeys, KEY_SPACE } from './cell-key.ts';
 import type { StatsValues } from './suppression.ts';
 
 /** Dimensions of the cohort itself. */
@@ -61,6 +62,8 @@ export type StatsKeyValues = Partial<Record<Dimension, string | number | null>>;
 export interface StatsRowResult {
   key: StatsKeyValues;
   values: StatsValues;
+  /** The row's cell keys (cell-key.ts), from its enrolments' record keys; null when not read. */
+  cellKeys: CellKeys | null;
   /** No enrolment of this row can still be in progress: enrolments = completed + withdrawn. */
   final: boolean;
   /** The row's enrolment status, when grouped by it. */
@@ -99,6 +102,18 @@ function isEnrolmentLevel(dims: Dimension[], f: StatsFilterValues): boolean {
   );
 }
 
+/**
+ * Each cell's keys for the cell key method: sums of its enrolments' record keys, one byte of the
+ * key per measure (enrolments, and its completed and withdrawn parts; participants; schools).
+ * Plain sums beside the counts: no join and no distinct aggregate more.
+ */
+const CELL_KEYS = Prisma.sql`,
+             sum(b.record_key & 255) AS key_enrolments,
+             sum(b.record_key & 255) FILTER (WHERE b.enrolment_status = 'COMPLETED') AS key_completed,
+             sum(b.record_key & 255) FILTER (WHERE b.enrolment_status = 'WITHDRAWN') AS key_withdrawn,
+             sum((b.record_key >> 8) & 255) AS key_participants,
+             sum((b.record_key >> 16) & 255) AS key_schools`;
+
 /** The one statement behind cohortStats (exported so the benchmark can run it directly). */
 export function cohortStatsQuery(
   groupBy: Dimension[],
@@ -106,6 +121,8 @@ export function cohortStatsQuery(
   today: Date = new Date(),
   /** Also these subtotals, each a subset of `groupBy` (the per-hub tables of `stats`). */
   subtotals: Dimension[][] = [],
+  /** Also each cell's keys (not needed for national admins' exact figures). */
+  withKeys = true,
 ): Prisma.Sql {
   const dims = [...new Set(groupBy)];
   const enrolmentLevel = isEnrolmentLevel(dims, f);
@@ -137,7 +154,7 @@ export function cohortStatsQuery(
         LEFT JOIN hub h ON h.id = c.hub_id LEFT JOIN region r ON r.id = coalesce(c.region_id, h.region_id)
        WHERE ${cohortConditions(f)}
     ), base AS (
-      SELECT s.*, e.id AS enrolment_id, e.participant_id, e.school_id, e.role::text AS role, e.status::text AS enrolment_status,
+      SELECT s.*, e.id AS enrolment_id, e.participant_id, e.school_id, e.role::text AS role, e.status::text AS enrolment_status, e.record_key,
              e.sessions_present, e.sessions_recorded, sc.phase::text AS school_phase, sc.local_authority
         FROM scope s JOIN enrolment e ON e.cohort_id = s.cohort_id LEFT JOIN school sc ON sc.id = e.school_id
        WHERE (${list(f.roles)}::text[] IS NULL OR e.role::text = ANY(${list(f.roles)}::text[]))
@@ -154,6 +171,7 @@ export function cohortStatsQuery(
              count(*) FILTER (WHERE b.enrolment_status = 'COMPLETED') AS completed,
              count(*) FILTER (WHERE b.enrolment_status = 'WITHDRAWN') AS withdrawn,
              sum(b.sessions_present) AS present, sum(b.sessions_recorded) AS recorded, bool_and(b.finished) AS final
+             ${withKeys ? CELL_KEYS : Prisma.empty}
         FROM base b
        GROUP BY ${sets}
     ), k AS (
@@ -177,6 +195,11 @@ export function cohortStatsQuery(
     },
            coalesce(e.g, k.g) AS g, e.cohorts_enrolled, e.schools, e.participants, e.enrolments, e.completed, e.withdrawn,
            e.present, e.recorded, e.final, k.cohorts, k.places_offered, k.places_filled, k.funding
+           ${
+             withKeys
+               ? Prisma.sql`, e.key_enrolments, e.key_completed, e.key_withdrawn, e.key_participants, e.key_schools`
+               : Prisma.empty
+           }
       FROM e FULL JOIN k ${join}
      ORDER BY ${
        cols.length > 0
@@ -186,6 +209,19 @@ export function cohortStatsQuery(
            )
          : Prisma.sql`1`
      }`;
+}
+
+/** A row's cell keys, reduced to the key space; null when the statement did not read them. */
+function keysOf(r: Record<string, unknown>): CellKeys | null {
+  if (!('key_enrolments' in r)) return null;
+  const key = (v: unknown) => Number(v ?? 0) % KEY_SPACE;
+  return {
+    enrolments: key(r.key_enrolments),
+    completed: key(r.key_completed),
+    withdrawn: key(r.key_withdrawn),
+    participants: key(r.key_participants),
+    schools: key(r.key_schools),
+  };
 }
 
 /** A group with no enrolments has nothing in progress. */
@@ -229,15 +265,29 @@ export async function cohortStats(
   const statusOf = (r: Record<string, unknown>) =>
     dims.includes('ENROLMENT_STATUS') ? ((r[COLUMN.ENROLMENT_STATUS] as string | null) ?? null) : null;
   const totalRow = rows.find((r) => Number(r.g) !== 0 || dims.length === 0);
-  const empty = { key: {}, values: toValues({}), final: true, status: null };
+  const empty = { key: {}, values: toValues({}), cellKeys: keysOf({}), final: true, status: null };
   return {
     rows:
       dims.length === 0
         ? []
         : rows
             .filter((r) => Number(r.g) === 0)
-            .map((r) => ({ key: keyOf(r), values: toValues(r), final: finalOf(r), status: statusOf(r) })),
-    total: totalRow ? { key: {}, values: toValues(totalRow), final: finalOf(totalRow), status: null } : empty,
+            .map((r) => ({
+              key: keyOf(r),
+              values: toValues(r),
+              cellKeys: keysOf(r),
+              final: finalOf(r),
+              status: statusOf(r),
+            })),
+    total: totalRow
+      ? {
+          key: {},
+          values: toValues(totalRow),
+          cellKeys: keysOf(totalRow),
+          final: finalOf(totalRow),
+          status: null,
+        }
+      : empty,
   };
 }
 
@@ -274,7 +324,13 @@ export async function cohortStatsTables(
     if (!table) {
       table = {
         rows: [],
-        total: { key: {}, values: valuesOf({}, enrolmentLevel), final: true, status: null },
+        total: {
+          key: {},
+          values: valuesOf({}, enrolmentLevel),
+          cellKeys: keysOf({}),
+          final: true,
+          status: null,
+        },
         subtotals: new Map(),
       };
       tables.set(value, table);
@@ -284,7 +340,13 @@ export async function cohortStatsTables(
   for (const r of raw) {
     const g = Number(r.g);
     const value = (r[COLUMN[by]] as string | number | null) ?? null;
-    const row = { key: {}, values: valuesOf(r, enrolmentLevel), final: finalOf(r), status: null };
+    const row = {
+      key: {},
+      values: valuesOf(r, enrolmentLevel),
+      cellKeys: keysOf(r),
+      final: finalOf(r),
+      status: null,
+    };
     if (g === 0) {
       tableOf(value).rows.push({
         ...row,

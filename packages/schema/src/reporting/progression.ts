@@ -4,12 +4,15 @@
 // register's links file) has gone on if its successor is in the second programme. Statistics, by
 // contrast, count each enrolment under the school it was made for: history stays as it was.
 import { Prisma, type PrismaClient } from '@maths-hubs/db/client';
+import { KEY_SPACE } from './cell-key.ts';
 
 export interface ProgressionCounts {
   schools: number;
   schoolsProgressed: number;
   participants: number;
   participantsProgressed: number;
+  /** Cell keys (cell-key.ts) of each count, from the first year's enrolments it counts. */
+  keys: { schools: number; schoolsProgressed: number; participants: number; participantsProgressed: number };
 }
 
 export async function progressionCounts(
@@ -20,10 +23,19 @@ export async function progressionCounts(
   toYear: string,
 ): Promise<ProgressionCounts> {
   const [row] = await prisma.$queryRaw<
-    { schools: bigint; schools_on: bigint; people: bigint; people_on: bigint }[]
+    {
+      schools: bigint;
+      schools_on: bigint;
+      people: bigint;
+      people_on: bigint;
+      key_schools: bigint | null;
+      key_schools_on: bigint | null;
+      key_people: bigint | null;
+      key_people_on: bigint | null;
+    }[]
   >(Prisma.sql`
         WITH took AS (
-          SELECT e.school_id, e.participant_id, p.slug, c.academic_year
+          SELECT e.school_id, e.participant_id, e.record_key, p.slug, c.academic_year
             FROM enrolment e JOIN cohort c ON c.id = e.cohort_id JOIN programme p ON p.id = c.programme_id
            WHERE e.status IN ('ACCEPTED', 'ACTIVE', 'COMPLETED', 'WITHDRAWN') AND c.status <> 'CANCELLED'
              AND ((p.slug = ${fromProgramme} AND c.academic_year = ${fromYear}) OR (p.slug = ${toProgramme} AND c.academic_year = ${toYear}))
@@ -38,17 +50,30 @@ export async function progressionCounts(
               WHERE old.id IN (SELECT school_id FROM before)
            )
         SELECT count(DISTINCT b.school_id) AS schools,
-               count(DISTINCT b.school_id) FILTER (
-                 WHERE b.school_id IN (SELECT school_id FROM after)
-                    OR b.school_id IN (SELECT x.school_id FROM successor x JOIN after a ON a.school_id = x.successor_id)
-               ) AS schools_on,
+               count(DISTINCT b.school_id) FILTER (WHERE b.school_on) AS schools_on,
                count(DISTINCT b.participant_id) AS people,
-               count(DISTINCT b.participant_id) FILTER (WHERE b.participant_id IN (SELECT participant_id FROM after)) AS people_on
-          FROM before b`);
+               count(DISTINCT b.participant_id) FILTER (WHERE b.person_on) AS people_on,
+               sum((b.record_key >> 16) & 255) AS key_schools,
+               sum((b.record_key >> 16) & 255) FILTER (WHERE b.school_on) AS key_schools_on,
+               sum((b.record_key >> 8) & 255) AS key_people,
+               sum((b.record_key >> 8) & 255) FILTER (WHERE b.person_on) AS key_people_on
+          FROM (SELECT b.*,
+                       b.school_id IN (SELECT school_id FROM after)
+                         OR b.school_id IN (SELECT x.school_id FROM successor x JOIN after a ON a.school_id = x.successor_id)
+                         AS school_on,
+                       b.participant_id IN (SELECT participant_id FROM after) AS person_on
+                  FROM before b) b`);
+  const key = (v: bigint | null | undefined) => Number(v ?? 0) % KEY_SPACE;
   return {
     schools: Number(row?.schools ?? 0),
     schoolsProgressed: Number(row?.schools_on ?? 0),
     participants: Number(row?.people ?? 0),
     participantsProgressed: Number(row?.people_on ?? 0),
+    keys: {
+      schools: key(row?.key_schools),
+      schoolsProgressed: key(row?.key_schools_on),
+      participants: key(row?.key_people),
+      participantsProgressed: key(row?.key_people_on),
+    },
   };
 }

@@ -4,6 +4,7 @@ import DataLoader from 'dataloader';
 import { builder } from '../builder.ts';
 import { dependsOn } from '../cache-tags.ts';
 import type { Context } from '../context.ts';
+import { perturbRow } from '../reporting/cell-key.ts';
 import {
   cohortStatsTables,
   type Dimension,
@@ -15,7 +16,7 @@ import { Cohort } from './cohort.ts';
 import { Hub } from './hub.ts';
 import { Programme } from './programme.ts';
 
-import { CohortStatsRow, protect, type Row } from './stats.ts';
+import { CohortStatsRow, protect, protectionOf, type Row } from './stats.ts';
 
 // ───────────── single-object statistics, consistent across levels ─────────────
 //
@@ -117,9 +118,27 @@ const emptyRow = (): Row => ({
 /** The table of an object with no cohorts. */
 const emptyTable = (): StatsTable => ({
   rows: [],
-  total: { key: {}, values: emptyRow().values, final: true, status: null },
+  total: { key: {}, values: emptyRow().values, cellKeys: null, final: true, status: null },
   subtotals: new Map(),
 });
+
+/**
+ * A figure over part of a table (a hub's year, a programme), protected for this caller: with the
+ * cell key method, as a cell in its own right (the same cell cohortStats publishes); with
+ * suppression, shown only where none of `parts` withholds it.
+ */
+async function protectPart(
+  ctx: Context,
+  exact: StatsRowResult | undefined,
+  parts: () => Promise<Row[]> | Row[],
+): Promise<Row> {
+  const method = protectionOf(ctx);
+  if (method === 'CELL_KEY')
+    return perturbRow({ ...(exact ?? emptyTable().total), key: {} }, ctx.suppressionThreshold);
+  const row = exactRow(exact);
+  if (method === 'EXACT') return unsuppressed([], row).total;
+  return partOfTable(row, await parts());
+}
 
 /** An exact figure over part of a table, before `partOfTable` decides what it may show. */
 const exactRow = (exact: StatsRowResult | undefined): Row => ({
@@ -175,10 +194,7 @@ builder.objectField(Hub, 'stats', (t) =>
     resolve: async (hub, { academicYear }, ctx) => {
       const table = await hubTable(ctx, hub.id);
       if (!academicYear) return table.total;
-      const row = exactRow(table.yearTotals.get(academicYear));
-      if (ctx.viewer.role === 'NATIONAL_ADMIN') return unsuppressed([], row).total;
-      return partOfTable(
-        row,
+      return protectPart(ctx, table.yearTotals.get(academicYear), () =>
         table.rows.filter((r) => r.key.ACADEMIC_YEAR === academicYear),
       );
     },
@@ -192,12 +208,12 @@ builder.objectField(Programme, 'stats', (t) =>
     args: { academicYear: t.arg({ type: 'AcademicYear', description: 'Only this academic year.' }) },
     resolve: async (programme, { academicYear }, ctx) => {
       const table = await programmeTable(ctx, programme);
-      const row = exactRow(academicYear ? table.subtotals.get(academicYear) : table.total);
-      if (ctx.viewer.role === 'NATIONAL_ADMIN') return unsuppressed([], row).total;
-      const cohorts = table.rows
-        .filter((r) => !academicYear || r.key.ACADEMIC_YEAR === academicYear)
-        .map((r) => ({ id: Number(r.key.COHORT), hubId: r.key.HUB == null ? null : Number(r.key.HUB) }));
-      return partOfTable(row, await cohortCells(ctx, cohorts));
+      return protectPart(ctx, academicYear ? table.subtotals.get(academicYear) : table.total, () => {
+        const cohorts = table.rows
+          .filter((r) => !academicYear || r.key.ACADEMIC_YEAR === academicYear)
+          .map((r) => ({ id: Number(r.key.COHORT), hubId: r.key.HUB == null ? null : Number(r.key.HUB) }));
+        return cohortCells(ctx, cohorts);
+      });
     },
   }),
 );

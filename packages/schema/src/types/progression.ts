@@ -3,9 +3,11 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
 import { dependsOn } from '../cache-tags.ts';
+import { published, roundingBase } from '../reporting/cell-key.ts';
 import { progressionCounts } from '../reporting/progression.ts';
 import { type Suppressible, suppress } from '../reporting/suppression.ts';
 import { shiftAcademicYear } from '../scalars.ts';
+import { protectionInfo, protectionOf, StatsProtectionInfo } from './stats.ts';
 
 interface ProgressionShape {
   fromYear: string;
@@ -60,6 +62,11 @@ const Progression = builder.objectRef<ProgressionShape>('Progression').implement
           : null,
     }),
     suppressed: t.boolean({ description: 'True when any count was withheld.', resolve: (p) => p.suppressed }),
+    protection: t.field({
+      type: StatsProtectionInfo,
+      description: 'How these figures were protected (exact for national admins).',
+      resolve: (_p, _a, ctx) => protectionInfo(ctx),
+    }),
   }),
 });
 
@@ -89,14 +96,32 @@ builder.queryField('progression', (t) =>
         `Stats@ProgrammeSlug:${toProgramme.trim().toLowerCase()}`,
       );
       const toYear = shiftAcademicYear(fromYear, 1);
-      const row = await progressionCounts(ctx.prisma, fromProgramme, toProgramme, fromYear, toYear);
+      const { keys, ...row } = await progressionCounts(
+        ctx.prisma,
+        fromProgramme,
+        toProgramme,
+        fromYear,
+        toYear,
+      );
       const exact: ProgressionShape = {
         fromYear,
         toYear,
         ...row,
         suppressed: false,
       };
-      if (ctx.viewer.role === 'NATIONAL_ADMIN') return exact;
+      const method = protectionOf(ctx);
+      if (method === 'EXACT') return exact;
+      if (method === 'CELL_KEY') {
+        // Each count a cell of its own, published as cohortStats publishes every count.
+        const base = roundingBase(ctx.suppressionThreshold);
+        return {
+          ...exact,
+          schools: published(row.schools, keys.schools, base),
+          schoolsProgressed: published(row.schoolsProgressed, keys.schoolsProgressed, base),
+          participants: published(row.participants, keys.participants, base),
+          participantsProgressed: published(row.participantsProgressed, keys.participantsProgressed, base),
+        };
+      }
       // The two groups (went on / did not) partition the total: suppress them as a table.
       const blank = {
         cohorts: null,

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder.ts';
 import { dependsOn, statsFilterTags, UNCACHEABLE } from '../cache-tags.ts';
-import type { Context } from '../context.ts';
+import type { Context, StatsProtection } from '../context.ts';
+import { perturbTable, roundingBase } from '../reporting/cell-key.ts';
 import {
   cohortStats,
   DIMENSIONS,
@@ -141,6 +142,44 @@ const StatsKey = builder.objectRef<StatsKeyValues>('StatsKey').implement({
 
 export type Row = Suppressible<StatsKeyValues>;
 
+const ProtectionMethod = builder.enumType('StatsProtectionMethod', {
+  description: 'How a statistics answer was protected (docs/statistics-protection.md).',
+  values: {
+    EXACT: { description: 'Exact figures, for national admins.' },
+    CELL_KEY: {
+      description:
+        'The cell key method: each count rounded to a multiple of `roundingBase`, up or down as the cell’s key decides, the same way every time; totals are rounded on their own, so they may differ from the sum of their rows.',
+    },
+    SUPPRESSION: {
+      description: 'Per-table suppression: counts from 1 to `threshold` withheld, with partners.',
+    },
+  } as const,
+});
+
+export const StatsProtectionInfo = builder
+  .objectRef<{ method: 'EXACT' | StatsProtection; threshold: number }>('StatsProtection')
+  .implement({
+    description: 'How the figures of a statistics answer were protected, and with what parameters.',
+    fields: (t) => ({
+      method: t.field({ type: ProtectionMethod, description: 'The method.', resolve: (p) => p.method }),
+      threshold: t.int({
+        description: 'Counts from 1 to this are never published exactly (below national admin).',
+        resolve: (p) => p.threshold,
+      }),
+      roundingBase: t.int({
+        nullable: true,
+        description: 'CELL_KEY: every published count is a multiple of this; null otherwise.',
+        resolve: (p) => (p.method === 'CELL_KEY' ? roundingBase(p.threshold) : null),
+      }),
+    }),
+  });
+
+/** The protection of this caller's statistics, as answers report it. */
+export const protectionInfo = (ctx: Context) => ({
+  method: protectionOf(ctx),
+  threshold: ctx.suppressionThreshold,
+});
+
 /** Rates are given to this many decimal places (a proportion: 0.857 is 85.7%). */
 export const RATE_DECIMALS = 3;
 const roundRate = (rate: number | null) => (rate === null ? null : Number(rate.toFixed(RATE_DECIMALS)));
@@ -168,26 +207,31 @@ export const StatsMeasure = builder.enumType('StatsMeasure', {
 
 export const CohortStatsRow = builder.objectRef<Row>('CohortStatsRow').implement({
   description:
-    'Statistics for one group (or the total). For everyone but national admins, every figure that counts people, schools or accepted places (schools, participants, enrolments, completed, withdrawn, their rates, placesFilled and its funding) is withheld as null when it is from 1 to 4 (by default: the server’s operator sets the upper bound with STATS_SUPPRESSION_THRESHOLD), and so is whatever would let one be worked out again. `cohorts` and `placesOffered` are public catalogue facts and are never withheld. `withheld` and `notApplicable` say why a figure is null.',
+    'Statistics for one group (or the total). For everyone but national admins, the counts of people, enrolments and schools (schools, participants, enrolments, completed, withdrawn) are protected by the cell key method: each is rounded to a multiple of 5 (the threshold + 1; STATS_SUPPRESSION_THRESHOLD sets the threshold, 4 by default), up or down as the cell’s key decides, the same way every time and for every route that shows the same cell. Totals are rounded on their own, so they may differ from the sum of their rows. Zero is shown as zero. `cohorts`, `placesOffered`, `placesFilled` and `fundingPence` are public catalogue facts (every cohort’s places are published) and are exact. `protection` says which method applied; `withheld` and `notApplicable` say why a figure is null.',
   fields: (t) => {
     const measure = (name: keyof StatsValues, description: string) =>
       t.int({ nullable: true, description, resolve: (r) => r.values[name] as number | null });
     return {
       key: t.field({ type: StatsKey, description: 'What the row is about.', resolve: (r) => r.key }),
       cohorts: measure('cohorts', 'Cohorts (cancelled ones excluded). Public: never withheld.'),
-      schools: measure('schools', 'Different schools with enrolments. Withheld from 1 to 4.'),
-      participants: measure('participants', 'Different people enrolled. Withheld from 1 to 4.'),
-      enrolments: measure('enrolments', 'Enrolments. Withheld from 1 to 4.'),
-      completed: measure('completed', 'Enrolments completed. Withheld from 1 to 4.'),
-      withdrawn: measure('withdrawn', 'Enrolments withdrawn. Withheld from 1 to 4.'),
+      protection: t.field({
+        type: StatsProtectionInfo,
+        description: 'How this row’s figures were protected (exact for national admins).',
+        resolve: (_r, _a, ctx) => protectionInfo(ctx),
+      }),
+      schools: measure('schools', 'Different schools with enrolments. Rounded (see the type).'),
+      participants: measure('participants', 'Different people enrolled. Rounded (see the type).'),
+      enrolments: measure('enrolments', 'Enrolments. Rounded (see the type).'),
+      completed: measure('completed', 'Enrolments completed. Rounded (see the type).'),
+      withdrawn: measure('withdrawn', 'Enrolments withdrawn. Rounded (see the type).'),
       completionRate: t.float({
         nullable: true,
-        description: `Completed ÷ (completed + withdrawn): of the enrolments with an outcome, the share completed, to ${RATE_DECIMALS} decimal places. Withheld with its counts.`,
+        description: `Completed ÷ (completed + withdrawn): of the enrolments with an outcome, the share completed, to ${RATE_DECIMALS} decimal places; made from the published counts.`,
         resolve: (r) => roundRate(r.values.completionRate),
       }),
       attendanceRate: t.float({
         nullable: true,
-        description: `Share of recorded session attendances that were PRESENT, to ${RATE_DECIMALS} decimal places. Withheld with the row’s people counts.`,
+        description: `Share of recorded session attendances that were PRESENT, to ${RATE_DECIMALS} decimal places. Below national admin, withheld while the published enrolments are fewer than twice the rounding base (10), so that it never describes a handful of people.`,
         resolve: (r) => roundRate(r.values.attendanceRate),
       }),
       placesOffered: measure(
@@ -196,13 +240,13 @@ export const CohortStatsRow = builder.objectRef<Row>('CohortStatsRow').implement
       ),
       placesFilled: measure(
         'placesFilled',
-        'Places taken by accepted applications (schools accepted). Withheld from 1 to 4; null (not applicable) when grouped or filtered by an enrolment dimension.',
+        'Places taken by accepted applications (schools accepted): public (each cohort’s places are), exact; null (not applicable) when grouped or filtered by an enrolment dimension.',
       ),
       fundingPence: t.field({
         type: 'Float',
         nullable: true,
         description:
-          'Funding committed in pence: places filled × the programme’s per-department amount. Withheld with placesFilled, which it would reveal.',
+          'Funding committed in pence: places filled × the programme’s published per-department amount. Public, exact.',
         resolve: (r) => r.values.fundingPence,
       }),
       fundingPounds: t.field({
@@ -218,7 +262,7 @@ export const CohortStatsRow = builder.objectRef<Row>('CohortStatsRow').implement
       withheld: t.field({
         type: [StatsMeasure],
         description:
-          'The measures withheld in this row to protect people (shown as [c] in the CSV); empty for national admins.',
+          'The measures withheld in this row to protect people (shown as [c] in the CSV): with the cell key method, only an attendance rate over too few people; empty for national admins.',
         resolve: (r) => r.withheld ?? [],
       }),
       notApplicable: t.field({
@@ -239,6 +283,11 @@ export const CohortStatsRow = builder.objectRef<Row>('CohortStatsRow').implement
 const CohortStats = builder.objectRef<{ rows: Row[]; total: Row; asOf: Date }>('CohortStats').implement({
   description: 'Aggregated cohort statistics: one row per group, and the total.',
   fields: (t) => ({
+    protection: t.field({
+      type: StatsProtectionInfo,
+      description: 'How these figures were protected (exact for national admins).',
+      resolve: (_s, _a, ctx) => protectionInfo(ctx),
+    }),
     asOf: t.field({
       type: 'DateTime',
       description:
@@ -283,8 +332,14 @@ export async function statsFor(ctx: Context, groupBy: Dimension[], filter: Stats
   return { ...protect(ctx, await cohortStats(ctx.prisma, groupBy, filter, ctx.now)), asOf };
 }
 
-/** Withholds what could identify people from one table, for everyone below national admin. */
+/** How this caller's statistics are protected: exact for national admins. */
+export const protectionOf = (ctx: Context): 'EXACT' | StatsProtection =>
+  ctx.viewer.role === 'NATIONAL_ADMIN' ? 'EXACT' : (ctx.statsProtection ?? 'CELL_KEY');
+
+/** Protects one table for this caller: exact for national admins, else as `protectionOf` says. */
 export function protect(ctx: Context, table: StatsResult) {
+  const method = protectionOf(ctx);
+  if (method === 'CELL_KEY') return perturbTable(table.rows, table.total, ctx.suppressionThreshold);
   const toRow = (r: StatsResult['total']): Row => ({
     key: r.key,
     values: r.values,
@@ -294,9 +349,7 @@ export function protect(ctx: Context, table: StatsResult) {
   });
   const rows = table.rows.map(toRow);
   const total = toRow(table.total);
-  return ctx.viewer.role === 'NATIONAL_ADMIN'
-    ? unsuppressed(rows, total)
-    : suppress(rows, total, ctx.suppressionThreshold);
+  return method === 'EXACT' ? unsuppressed(rows, total) : suppress(rows, total, ctx.suppressionThreshold);
 }
 
 builder.queryFields((t) => ({
