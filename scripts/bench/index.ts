@@ -4,6 +4,7 @@
 //   pnpm bench cold-start national-seed
 import os from 'node:os';
 import { benchApi } from './api.ts';
+import { benchDisclosure } from './disclosure.ts';
 import { benchFleet } from './fleet.ts';
 import { benchLimits } from './limits.ts';
 import { benchColdStart, benchNationalSeed } from './platform.ts';
@@ -27,6 +28,7 @@ nationalUrl.pathname = '/maths_hubs_bench';
 if (run('national-seed')) await benchNationalSeed(adminUrl);
 if (run('api')) await benchApi(nationalUrl.toString());
 if (run('stats')) await benchStats(nationalUrl.toString());
+if (run('disclosure')) await benchDisclosure(nationalUrl.toString());
 if (run('fleet')) await benchFleet(nationalUrl.toString());
 // Against PostGraphile v5 over the same database (installed on first use in scripts/bench/peer).
 if (run('season')) await benchSeason(nationalUrl.toString());
