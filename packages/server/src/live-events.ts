@@ -161,9 +161,11 @@ export function boundedStream(
   const endsAt = Date.now() + options.lifetimeMs;
   let finished = false;
   let pending: Promise<IteratorResult<ExecutionResult>> | undefined;
-  const finish = async (last?: ExecutionResult): Promise<IteratorResult<ExecutionResult>> => {
+  const finish = (last?: ExecutionResult): IteratorResult<ExecutionResult> => {
     finished = true;
-    await iterator.return?.();
+    pending = undefined;
+    // Not awaited: the source may be waiting for an event that never comes, and this stream is done.
+    iterator.return?.().catch(() => {});
     return last ? { done: false, value: last } : { done: true, value: undefined };
   };
   return {
@@ -175,7 +177,16 @@ export function boundedStream(
         timer = setTimeout(() => resolve(Date.now() >= endsAt ? 'lifetime' : 'idle'), wait);
       });
       pending ??= iterator.next();
-      const outcome = await Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+      let outcome: IteratorResult<ExecutionResult> | 'lifetime' | 'idle';
+      try {
+        outcome = await Promise.race([pending, timeout]);
+      } catch (error) {
+        finished = true; // the source failed (the server is stopping): nothing more comes
+        pending = undefined;
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
       if (typeof outcome === 'string') return finish(STREAM_ENDED(outcome));
       pending = undefined;
       if (outcome.done) {
