@@ -161,11 +161,13 @@ export function boundedStream(
   const endsAt = Date.now() + options.lifetimeMs;
   let finished = false;
   let pending: Promise<IteratorResult<ExecutionResult>> | undefined;
-  const finish = (last?: ExecutionResult): IteratorResult<ExecutionResult> => {
+  const finish = async (last?: ExecutionResult): Promise<IteratorResult<ExecutionResult>> => {
     finished = true;
     pending = undefined;
-    // Not awaited: the source may be waiting for an event that never comes, and this stream is done.
-    iterator.return?.().catch(() => {});
+    // The source lets go of its subscription (and its stream's lease); waited for, but never for
+    // long, in case it is itself waiting for an event that will not come.
+    const released = iterator.return?.().catch(() => undefined);
+    await Promise.race([released, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     return last ? { done: false, value: last } : { done: true, value: undefined };
   };
   return {
