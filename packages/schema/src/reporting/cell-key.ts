@@ -3,9 +3,11 @@
 // themselves, with a rounding perturbation table. See docs/statistics-protection.md.
 //
 //   - Every enrolment carries a fixed random record key (24 bits, set when it is made).
-//   - A cell's key for a measure is the sum of its enrolments' key bytes for that measure, modulo
-//     256: the same enrolments give the same key, whichever route asks (cohortStats, the objects'
-//     `stats`, the reports), and a repeated request gives the same answer.
+//   - A cell's keys come from the sum of its enrolments' record keys: its low byte for the count
+//     of enrolments (and, summed over the completed or withdrawn ones, for those counts), the next
+//     bytes for participants and schools. The same enrolments give the same keys, whichever route
+//     asks (cohortStats, the objects' `stats`, progression, the reports), and a repeated request
+//     gives the same answer.
 //   - The perturbation table turns a count and its cell key into the published count: a multiple
 //     of the base (the threshold + 1, so 5 by default), rounded up or down, up with a probability
 //     that makes the published count right on average (count 7: 5 three times in five, 10 twice).
@@ -27,6 +29,21 @@ export const KEY_SPACE = 256;
 export const PERTURBED = ['enrolments', 'completed', 'withdrawn', 'participants', 'schools'] as const;
 export type PerturbedMeasure = (typeof PERTURBED)[number];
 export type CellKeys = Record<PerturbedMeasure, number>;
+
+/**
+ * A cell's keys from the sum of its enrolments' record keys (completed and withdrawn take the
+ * enrolments key of their own sums).
+ */
+export function cellKeysOf(recordKeySum: number): CellKeys {
+  const byte = (shift: number) => Math.floor(recordKeySum / 2 ** shift) % KEY_SPACE;
+  return {
+    enrolments: byte(0),
+    completed: byte(0),
+    withdrawn: byte(0),
+    participants: byte(8),
+    schools: byte(16),
+  };
+}
 
 /** The rounding base for a suppression threshold: every published difference misses 1..threshold. */
 export const roundingBase = (threshold: number) => threshold + 1;

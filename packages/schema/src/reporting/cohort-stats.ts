@@ -2,7 +2,7 @@
 // the total in one pass), run in the database. Dimensions map to fixed SQL expressions from the
 // list below; every value a caller supplies is a bound parameter.
 import { Prisma, type PrismaClient } from '@maths-hubs/db/client';
-import { type CellKeys, KEY_SPACE } from './cell-key.ts';
+import { type CellKeys, cellKeysOf } from './cell-key.ts';
 import type { StatsValues } from './suppression.ts';
 
 /** Dimensions of the cohort itself. */
@@ -103,16 +103,14 @@ function isEnrolmentLevel(dims: Dimension[], f: StatsFilterValues): boolean {
 }
 
 /**
- * Each cell's keys for the cell key method: sums of its enrolments' record keys, one byte of the
- * key per measure (enrolments, and its completed and withdrawn parts; participants; schools).
- * Plain sums beside the counts: no join and no distinct aggregate more.
+ * Each cell's keys for the cell key method (cell-key.ts): sums of its enrolments' record keys,
+ * over all of them and over the completed and withdrawn ones. Plain sums beside the counts: no
+ * join and no distinct aggregate more.
  */
 const CELL_KEYS = Prisma.sql`,
-             sum(b.record_key & 255) AS key_enrolments,
-             sum(b.record_key & 255) FILTER (WHERE b.enrolment_status = 'COMPLETED') AS key_completed,
-             sum(b.record_key & 255) FILTER (WHERE b.enrolment_status = 'WITHDRAWN') AS key_withdrawn,
-             sum((b.record_key >> 8) & 255) AS key_participants,
-             sum((b.record_key >> 16) & 255) AS key_schools`;
+             sum(b.record_key) AS key_sum,
+             sum(b.record_key) FILTER (WHERE b.enrolment_status = 'COMPLETED') AS key_sum_completed,
+             sum(b.record_key) FILTER (WHERE b.enrolment_status = 'WITHDRAWN') AS key_sum_withdrawn`;
 
 /** The one statement behind cohortStats (exported so the benchmark can run it directly). */
 export function cohortStatsQuery(
@@ -195,11 +193,7 @@ export function cohortStatsQuery(
     },
            coalesce(e.g, k.g) AS g, e.cohorts_enrolled, e.schools, e.participants, e.enrolments, e.completed, e.withdrawn,
            e.present, e.recorded, e.final, k.cohorts, k.places_offered, k.places_filled, k.funding
-           ${
-             withKeys
-               ? Prisma.sql`, e.key_enrolments, e.key_completed, e.key_withdrawn, e.key_participants, e.key_schools`
-               : Prisma.empty
-           }
+           ${withKeys ? Prisma.sql`, e.key_sum, e.key_sum_completed, e.key_sum_withdrawn` : Prisma.empty}
       FROM e FULL JOIN k ${join}
      ORDER BY ${
        cols.length > 0
@@ -213,14 +207,11 @@ export function cohortStatsQuery(
 
 /** A row's cell keys, reduced to the key space; null when the statement did not read them. */
 function keysOf(r: Record<string, unknown>): CellKeys | null {
-  if (!('key_enrolments' in r)) return null;
-  const key = (v: unknown) => Number(v ?? 0) % KEY_SPACE;
+  if (!('key_sum' in r)) return null;
   return {
-    enrolments: key(r.key_enrolments),
-    completed: key(r.key_completed),
-    withdrawn: key(r.key_withdrawn),
-    participants: key(r.key_participants),
-    schools: key(r.key_schools),
+    ...cellKeysOf(Number(r.key_sum ?? 0)),
+    completed: cellKeysOf(Number(r.key_sum_completed ?? 0)).enrolments,
+    withdrawn: cellKeysOf(Number(r.key_sum_withdrawn ?? 0)).enrolments,
   };
 }
 

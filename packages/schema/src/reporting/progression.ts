@@ -4,7 +4,7 @@
 // register's links file) has gone on if its successor is in the second programme. Statistics, by
 // contrast, count each enrolment under the school it was made for: history stays as it was.
 import { Prisma, type PrismaClient } from '@maths-hubs/db/client';
-import { KEY_SPACE } from './cell-key.ts';
+import { cellKeysOf } from './cell-key.ts';
 
 export interface ProgressionCounts {
   schools: number;
@@ -28,10 +28,9 @@ export async function progressionCounts(
       schools_on: bigint;
       people: bigint;
       people_on: bigint;
-      key_schools: bigint | null;
-      key_schools_on: bigint | null;
-      key_people: bigint | null;
-      key_people_on: bigint | null;
+      key_sum: bigint | null;
+      key_sum_schools_on: bigint | null;
+      key_sum_people_on: bigint | null;
     }[]
   >(Prisma.sql`
         WITH took AS (
@@ -53,27 +52,26 @@ export async function progressionCounts(
                count(DISTINCT b.school_id) FILTER (WHERE b.school_on) AS schools_on,
                count(DISTINCT b.participant_id) AS people,
                count(DISTINCT b.participant_id) FILTER (WHERE b.person_on) AS people_on,
-               sum((b.record_key >> 16) & 255) AS key_schools,
-               sum((b.record_key >> 16) & 255) FILTER (WHERE b.school_on) AS key_schools_on,
-               sum((b.record_key >> 8) & 255) AS key_people,
-               sum((b.record_key >> 8) & 255) FILTER (WHERE b.person_on) AS key_people_on
+               sum(b.record_key) AS key_sum,
+               sum(b.record_key) FILTER (WHERE b.school_on) AS key_sum_schools_on,
+               sum(b.record_key) FILTER (WHERE b.person_on) AS key_sum_people_on
           FROM (SELECT b.*,
                        b.school_id IN (SELECT school_id FROM after)
                          OR b.school_id IN (SELECT x.school_id FROM successor x JOIN after a ON a.school_id = x.successor_id)
                          AS school_on,
                        b.participant_id IN (SELECT participant_id FROM after) AS person_on
                   FROM before b) b`);
-  const key = (v: bigint | null | undefined) => Number(v ?? 0) % KEY_SPACE;
+  const keys = (v: bigint | null | undefined) => cellKeysOf(Number(v ?? 0));
   return {
     schools: Number(row?.schools ?? 0),
     schoolsProgressed: Number(row?.schools_on ?? 0),
     participants: Number(row?.people ?? 0),
     participantsProgressed: Number(row?.people_on ?? 0),
     keys: {
-      schools: key(row?.key_schools),
-      schoolsProgressed: key(row?.key_schools_on),
-      participants: key(row?.key_people),
-      participantsProgressed: key(row?.key_people_on),
+      schools: keys(row?.key_sum).schools,
+      schoolsProgressed: keys(row?.key_sum_schools_on).schools,
+      participants: keys(row?.key_sum).participants,
+      participantsProgressed: keys(row?.key_sum_people_on).participants,
     },
   };
 }
