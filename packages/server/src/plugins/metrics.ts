@@ -252,7 +252,7 @@ export function useMetrics(options: MetricsOptions): MetricsPlugin {
     return {
       status: 403,
       message: options.allowLocal
-        ? 'Metrics are served only to this host. To scrape from elsewhere, set METRICS_TOKEN and send "Authorization: Bearer <METRICS_TOKEN>".\n'
+        ? 'Metrics are served only to this host, and never through a proxy (a request with a forwarding header). To scrape from elsewhere, set METRICS_TOKEN and send "Authorization: Bearer <METRICS_TOKEN>", or scrape METRICS_PORT on this host.\n'
         : 'Metrics are not served without a token: set METRICS_TOKEN and send "Authorization: Bearer <METRICS_TOKEN>".\n',
     };
   }
