@@ -20,6 +20,28 @@ const form = (overrides: Record<string, unknown> = {}) => applicationForm(target
 const submit = async (input: Record<string, unknown>, as: Caller = 'anonymous') =>
   (await api.ok(SUBMIT, { input }, as)).submitApplication as { application: any; userErrors: any[] };
 
+/** A recruiting cohort of `slug` at WM1 for 2027/28, made for the test. */
+const cohortOf = async (slug: string) => {
+  const created = await api.ok(
+    `mutation($input: CreateCohortInput!) { createCohort(input: $input) { cohort { code } userErrors { message } } }`,
+    {
+      input: {
+        programmeSlug: slug,
+        hubCode: 'WM1',
+        academicYear: '2027/28',
+        name: `Test ${slug}`,
+        capacity: 10,
+        applicationDeadline: '2027-06-30',
+        startsOn: '2027-09-15',
+        endsOn: '2028-07-10',
+      },
+    },
+    'admin',
+  );
+  expect(created.createCohort.userErrors).toEqual([]);
+  return created.createCohort.cohort.code as string;
+};
+
 beforeAll(async () => {
   api = await testApi();
   const [cohort] = await api.db.sql.query<{ code: string; hub: string; hub_id: number }>(
@@ -193,28 +215,6 @@ describe(`eligibility (${testDbKind()})`, () => {
       }),
     );
   });
-
-  /** A recruiting cohort of `slug` at WM1 for 2027/28, made for the test. */
-  const cohortOf = async (slug: string) => {
-    const created = await api.ok(
-      `mutation($input: CreateCohortInput!) { createCohort(input: $input) { cohort { code } userErrors { message } } }`,
-      {
-        input: {
-          programmeSlug: slug,
-          hubCode: 'WM1',
-          academicYear: '2027/28',
-          name: `Test ${slug}`,
-          capacity: 10,
-          applicationDeadline: '2027-06-30',
-          startsOn: '2027-09-15',
-          endsOn: '2028-07-10',
-        },
-      },
-      'admin',
-    );
-    expect(created.createCohort.userErrors).toEqual([]);
-    return created.createCohort.cohort.code as string;
-  };
 
   it('takes Embedding schools only after a Development Work Group the year before', async () => {
     const code = await cohortOf('secondary-tfm-embedding-year-support');
@@ -481,23 +481,7 @@ describe(`no oracle in submitApplication (${testDbKind()})`, () => {
   const RULE = /advocates|Phase 1|sktm-secondary-ect-phase-1/;
 
   beforeAll(async () => {
-    const created = await api.ok(
-      `mutation($input: CreateCohortInput!) { createCohort(input: $input) { cohort { code } userErrors { message } } }`,
-      {
-        input: {
-          programmeSlug: 'sktm-secondary-ect-phase-2',
-          hubCode: 'WM1',
-          academicYear: '2027/28',
-          name: 'Oracle test Phase 2',
-          capacity: 10,
-          applicationDeadline: '2027-06-30',
-          startsOn: '2027-09-15',
-          endsOn: '2028-07-10',
-        },
-      },
-      'admin',
-    );
-    phase2 = created.createCohort.cohort.code;
+    phase2 = await cohortOf('sktm-secondary-ect-phase-2');
     [ect] = (await api.db.sql.query<{ email: string; urn: string }>(
       `SELECT p.email, s.urn FROM enrolment e JOIN participant p ON p.id = e.participant_id JOIN school s ON s.id = p.school_id
          JOIN cohort c ON c.id = e.cohort_id JOIN programme pr ON pr.id = c.programme_id
@@ -543,23 +527,7 @@ describe(`no oracle in submitApplication (${testDbKind()})`, () => {
   it('refuses more failed anonymous applications to a cohort from one client for a while', async () => {
     const { failedAttempts } = DEFAULT_LIMITS;
     // Failed attempts at another cohort count apart: a fresh cohort for this test.
-    const created = await api.ok(
-      `mutation($input: CreateCohortInput!) { createCohort(input: $input) { cohort { code } userErrors { message } } }`,
-      {
-        input: {
-          programmeSlug: 'sktm-secondary-ect-phase-2',
-          hubCode: 'WM1',
-          academicYear: '2027/28',
-          name: 'Attempts test Phase 2',
-          capacity: 10,
-          applicationDeadline: '2027-06-30',
-          startsOn: '2027-09-15',
-          endsOn: '2028-07-10',
-        },
-      },
-      'admin',
-    );
-    const code = created.createCohort.cohort.code;
+    const code = await cohortOf('sktm-secondary-ect-phase-2');
     const failing = () => ({ ...probe(randomEmail()), cohortCode: code });
     for (let i = 0; i < failedAttempts.perClient; i++)
       expect((await submit(failing())).userErrors[0].code).toBe('INELIGIBLE');
