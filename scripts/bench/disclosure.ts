@@ -6,11 +6,14 @@
 //     without them (as before this method), alternated A B B A in one run, median of each.
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { cellKeysOf, perturbRow } from '../../packages/schema/src/reporting/cell-key.ts';
+import { perturbRow } from '../../packages/schema/src/reporting/cell-key.ts';
 import {
   cohortStatsQuery,
   type Dimension,
+  isEnrolmentLevel,
+  keysOf,
   type StatsRowResult,
+  valuesOf,
 } from '../../packages/schema/src/reporting/cohort-stats.ts';
 import { suppress } from '../../packages/schema/src/reporting/suppression.ts';
 
@@ -25,43 +28,21 @@ const GROUPINGS: Dimension[][] = [
   ['LOCAL_AUTHORITY', 'ENROLMENT_STATUS'],
 ];
 
-const int = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-
 /** The statement's rows as the schema reads them (values, cell keys), without Prisma. */
 async function table(client: pg.Client, groupBy: Dimension[], today: Date) {
   const statement = cohortStatsQuery(groupBy, {}, today);
   const { rows } = await client.query(statement.text, statement.values);
-  const toRow = (r: Record<string, unknown>): StatsRowResult => {
-    const completed = int(r.completed) ?? 0;
-    const withdrawn = int(r.withdrawn) ?? 0;
-    const recorded = int(r.recorded) ?? 0;
-    return {
-      key: { COHORT: (r.cohort_id as number | undefined) ?? null },
-      values: {
-        cohorts: int(r.cohorts) ?? int(r.cohorts_enrolled),
-        schools: int(r.schools) ?? 0,
-        participants: int(r.participants) ?? 0,
-        enrolments: int(r.enrolments) ?? 0,
-        completed,
-        withdrawn,
-        completionRate: completed + withdrawn > 0 ? completed / (completed + withdrawn) : null,
-        attendanceRate: recorded > 0 ? (int(r.present) ?? 0) / recorded : null,
-        placesOffered: int(r.places_offered),
-        placesFilled: int(r.places_filled),
-        fundingPence: int(r.funding),
-      },
-      cellKeys: {
-        ...cellKeysOf(Number(r.key_sum ?? 0)),
-        completed: cellKeysOf(Number(r.key_sum_completed ?? 0)).enrolments,
-        withdrawn: cellKeysOf(Number(r.key_sum_withdrawn ?? 0)).enrolments,
-      },
-      final: r.final !== false,
-      status: null,
-    };
-  };
+  const enrolmentLevel = isEnrolmentLevel(groupBy, {});
+  const toRow = (r: Record<string, unknown>): StatsRowResult => ({
+    key: { COHORT: (r.cohort_id as number | undefined) ?? null },
+    values: valuesOf(r, enrolmentLevel),
+    cellKeys: keysOf(r),
+    final: r.final !== false,
+    status: null,
+  });
   return {
     rows: rows.filter((r) => Number(r.g) === 0).map(toRow),
-    total: toRow(rows.find((r) => Number(r.g) !== 0) ?? {}),
+    total: toRow(rows.find((r) => Number(r.g) !== 0) ?? { key_sum: 0 }),
   };
 }
 

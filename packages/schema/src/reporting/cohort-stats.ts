@@ -95,7 +95,7 @@ function cohortConditions(f: StatsFilterValues) {
 const int = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 /** True when grouped or filtered by a property of enrolments: places and money then do not apply. */
-function isEnrolmentLevel(dims: Dimension[], f: StatsFilterValues): boolean {
+export function isEnrolmentLevel(dims: Dimension[], f: StatsFilterValues): boolean {
   return (
     dims.some((d) => !COHORT_DIMENSIONS.has(d)) ||
     !!(list(f.roles) || list(f.schoolPhases) || list(f.localAuthorities))
@@ -206,7 +206,7 @@ export function cohortStatsQuery(
 }
 
 /** A row's cell keys, reduced to the key space; null when the statement did not read them. */
-function keysOf(r: Record<string, unknown>): CellKeys | null {
+export function keysOf(r: Record<string, unknown>): CellKeys | null {
   if (!('key_sum' in r)) return null;
   return {
     ...cellKeysOf(Number(r.key_sum ?? 0)),
@@ -219,7 +219,7 @@ function keysOf(r: Record<string, unknown>): CellKeys | null {
 const finalOf = (r: Record<string, unknown>) => r.final === null || r.final === undefined || r.final === true;
 
 /** A row's measures from the statement's columns. */
-function valuesOf(r: Record<string, unknown>, enrolmentLevel: boolean): StatsValues {
+export function valuesOf(r: Record<string, unknown>, enrolmentLevel: boolean): StatsValues {
   const completed = int(r.completed) ?? 0;
   const withdrawn = int(r.withdrawn) ?? 0;
   const recorded = int(r.recorded) ?? 0;
