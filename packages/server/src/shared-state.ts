@@ -462,9 +462,16 @@ function redisState(url: string, logger: Logger, namespace: string): SharedState
       });
       subscriber.on('error', () => {}); // reported by the main connection's handlers
       connections.push(subscriber);
+      // The event target neither awaits nor catches (un)subscribe; a stream that ends while this
+      // process closes would otherwise reject unhandled with "Connection is closed".
+      const guardedSubscriber = {
+        on: subscriber.on.bind(subscriber),
+        subscribe: (channel: string) => subscriber.subscribe(channel).catch(() => 0),
+        unsubscribe: (channel: string) => subscriber.unsubscribe(channel).catch(() => 0),
+      } as unknown as Redis; // the only three members the event target uses
       const remote = createRedisEventTarget<CustomEvent>({
         publishClient: redis,
-        subscribeClient: subscriber,
+        subscribeClient: guardedSubscriber,
       });
       const channel = (type: string) => `${namespace}:events:${type}`;
       const relays = new Map<EventListenerOrEventListenerObject, (event: CustomEvent) => void>();

@@ -241,3 +241,29 @@ describe(`stream caps (${testDbKind()})`, () => {
     }
   });
 });
+
+describe.skipIf(!process.env.TEST_REDIS_URL)('shared live events (Redis)', () => {
+  it('lets a stream end after its process closed the shared state, without an unhandled rejection', async () => {
+    // A stream's teardown can run after shutdown has disconnected Redis; unsubscribing then must
+    // be quiet, or the process reports "Connection is closed" as an unhandled rejection.
+    const state = createSharedState(
+      process.env.TEST_REDIS_URL,
+      createLogger('silent'),
+      `test-${randomUUID()}`,
+    );
+    const events = state.eventTarget()!;
+    const listener = () => {};
+    events.addEventListener('cohortUpdated', listener);
+    await state.close();
+    const rejections: unknown[] = [];
+    const note = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', note);
+    try {
+      events.removeEventListener('cohortUpdated', listener);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      process.off('unhandledRejection', note);
+    }
+    expect(rejections).toEqual([]);
+  });
+});
